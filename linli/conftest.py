@@ -1,0 +1,81 @@
+"""Shared fixtures: a small administrative tree and users holding roles in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from linli.core.models import User
+from linli.people.models import Person, RoleAssignment
+from linli.people.validators import id_check_char
+from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Department, Household
+
+PASSWORD = "correct-horse-9"
+
+
+def square(lng: float, lat: float, size: float = 0.002) -> dict:
+    """A GeoJSON square polygon with its south-west corner at (lng, lat)."""
+    return {"type": "Polygon", "coordinates": [[
+        [lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]]}
+
+
+def make_id_number(seq: int, birth: dt.date = dt.date(1980, 1, 1), region: str = "990101") -> str:
+    """A checksum-valid ID number with a region prefix no real district uses."""
+    first17 = f"{region}{birth:%Y%m%d}{seq % 1000:03d}"
+    return first17 + id_check_char(first17)
+
+
+@pytest.fixture
+def tree(db):
+    """Two streets; street A has community A1 with grids G1, G2; street B has B1 with grid H1."""
+    district = Area.objects.create(level=AreaLevel.DISTRICT, code="500113", name="巴南区")
+    street_a = Area.objects.create(level=AreaLevel.STREET, code="500113001", name="甲街道", parent=district)
+    street_b = Area.objects.create(level=AreaLevel.STREET, code="500113002", name="乙街道", parent=district)
+    comm_a1 = Area.objects.create(level=AreaLevel.COMMUNITY, code="500113001001", name="甲一社区", parent=street_a)
+    comm_b1 = Area.objects.create(level=AreaLevel.COMMUNITY, code="500113002001", name="乙一社区", parent=street_b)
+    g1 = Area.objects.create(level=AreaLevel.GRID, code="500113001001001", name="一网格", parent=comm_a1,
+                             boundary=square(106.500, 29.400))
+    g2 = Area.objects.create(level=AreaLevel.GRID, code="500113001001002", name="二网格", parent=comm_a1,
+                             boundary=square(106.502, 29.400))
+    h1 = Area.objects.create(level=AreaLevel.GRID, code="500113002001001", name="三网格", parent=comm_b1,
+                             boundary=square(106.600, 29.400))
+    dept = Department.objects.create(kind="district", code="chengguan", name="城管局", area=district)
+    return SimpleNamespace(district=district, street_a=street_a, street_b=street_b, comm_a1=comm_a1,
+                           comm_b1=comm_b1, g1=g1, g2=g2, h1=h1, dept=dept)
+
+
+@pytest.fixture
+def make_person(db):
+    counter = iter(range(1, 10_000))
+
+    def make(area: Area, name: str = "", **kwargs) -> Person:
+        n = next(counter)
+        kwargs.setdefault("id_number", make_id_number(n))
+        kwargs.setdefault("mobile", f"1380000{n:04d}")
+        return Person.objects.create(area=area, name=name or f"居民{n}", **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, make_person):
+    """A user whose person holds ``role`` in ``area`` (or in ``department``)."""
+
+    def make(username: str, role: str | None = None, area: Area | None = None, department=None,
+             partner=None, home: Area | None = None) -> User:
+        person = make_person(home or area or department.area, name=username)
+        if role:
+            RoleAssignment.objects.create(person=person, role=role, area=area, department=department,
+                                          partner=partner, starts_on=dt.date(2020, 1, 1))
+        return User.objects.create_user(username=username, password=PASSWORD, person=person)
+
+    return make
+
+
+@pytest.fixture
+def household(tree):
+    building = Building.objects.create(grid=tree.g1, name="1栋", lat=29.401, lng=106.501)
+    unit = BuildingUnit.objects.create(building=building, number="1")
+    return Household.objects.create(unit=unit, door="101")

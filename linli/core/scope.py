@@ -1,0 +1,116 @@
+"""The one scope filter.
+
+A user acts within org units that follow from their current role assignments: grid workers their
+grids, community staff their community, street staff their street, department handlers their
+department, sponsor staff their shop, a district administrator (or a superuser) everything.
+Every list, detail page, export and API call asks ``scoped(queryset, user)``; a model says how
+it is scoped by defining ``scope_q(scope)`` (a classmethod returning a ``Q``).  An object outside
+the scope answers 404 through ``get_scoped_or_404``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from linli.places.models import code_range
+
+# Role → what kind of unit it grants access to.  Roles not listed grant no data scope.
+AREA_ROLES = {"grid_worker", "part_time_grid_member", "guiding_grid_member", "community_staff",
+              "street_staff", "district_admin"}
+STAFF_ROLES = {"community_staff", "street_staff", "district_admin"}
+DEPARTMENT_ROLES = {"department_handler"}
+PARTNER_ROLES = {"sponsor_staff"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    area_codes: tuple[str, ...] = ()
+    department_ids: tuple[int, ...] = ()
+    partner_ids: tuple[int, ...] = ()
+    person_id: int | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def area_q(self, code_field: str) -> Q:
+        """Rows whose area code lies under one of this scope's areas (an index range each)."""
+        q = Q(pk__in=[])
+        for code in self.area_codes:
+            low, high = code_range(code)
+            q |= Q(**{f"{code_field}__gte": low, f"{code_field}__lt": high})
+        return q
+
+    def covers_code(self, code: str) -> bool:
+        return self.everything or any(code.startswith(c) for c in self.area_codes)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.everything or bool(self.roles & STAFF_ROLES)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+
+def _minimal(codes: Iterable[str]) -> tuple[str, ...]:
+    """Drop codes already covered by a shorter one (a street covers its communities)."""
+    result: list[str] = []
+    for code in sorted(set(codes), key=len):
+        if not any(code.startswith(c) for c in result):
+            result.append(code)
+    return tuple(sorted(result))
+
+
+def scope_for(user) -> Scope:
+    """The scope of a user, computed once per request (cached on the user object)."""
+    cached = getattr(user, "_linli_scope", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False):
+        scope = Scope()
+    elif user.is_superuser:
+        scope = Scope(everything=True, person_id=user.person_id, roles=frozenset({"district_admin"}))
+    elif user.person_id is None:
+        scope = Scope()
+    else:
+        from linli.people.models import RoleAssignment
+
+        rows = list(
+            RoleAssignment.objects.current()
+            .filter(person_id=user.person_id)
+            .values_list("role", "area__code", "department_id", "partner_id")
+        )
+        roles = frozenset(r[0] for r in rows)
+        everything = any(role == "district_admin" and code and len(code) == 6 for role, code, *_ in rows)
+        scope = Scope(
+            everything=everything,
+            area_codes=_minimal(code for role, code, *_ in rows if role in AREA_ROLES and code),
+            department_ids=tuple(sorted({d for role, _c, d, _p in rows if role in DEPARTMENT_ROLES and d})),
+            partner_ids=tuple(sorted({p for role, _c, _d, p in rows if role in PARTNER_ROLES and p})),
+            person_id=user.person_id,
+            roles=roles,
+        )
+    try:
+        user._linli_scope = scope
+    except AttributeError:  # AnonymousUser is immutable enough; fine to recompute
+        pass
+    return scope
+
+
+def scoped(qs: QuerySet, user) -> QuerySet:
+    """``qs`` limited to what ``user`` may see."""
+    scope = scope_for(user)
+    if scope.everything:
+        return qs
+    return qs.filter(qs.model.scope_q(scope))
+
+
+def get_scoped_or_404(qs: QuerySet | type[Model], user, **lookup) -> Model:
+    if not isinstance(qs, QuerySet):
+        qs = qs._default_manager.all()
+    obj = scoped(qs, user).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj

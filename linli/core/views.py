@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from huey.contrib.djhuey import HUEY
+
+from .scope import scope_for
+from .services import home_sections
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    from linli.people.models import Role
+
+    labels = [Role(r).label for r in sorted(scope.roles) if r in Role.values]
+    return render(request, "core/home.html", {"sections": home_sections(scope), "user_roles": labels})
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers and the task queue can be read, else 503."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        checks["queue_pending"] = str(HUEY.pending_count())
+        checks["queue"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["queue"] = f"error: {exc.__class__.__name__}"
+    ok = checks["database"] == "ok" and checks["queue"] == "ok"
+    return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)

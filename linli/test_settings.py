@@ -1,0 +1,18 @@
+"""Settings for the test suite: the real settings, with state in a throwaway folder,
+a fast password hasher and the background worker run inline."""
+
+import os
+import tempfile
+
+os.environ.setdefault("LINLI_HOME", tempfile.mkdtemp(prefix="linli-test-"))
+
+from linli.settings import *  # noqa: E402,F403
+from linli.settings import HUEY  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["*"]
