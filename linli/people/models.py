@@ -117,6 +117,8 @@ class WorkerProfile(models.Model):
     education_upgrade = models.CharField(_("education upgrade"), max_length=100, blank=True)
     education_funded = models.BooleanField(_("education upgrade funded"), default=False)
     registered_on = models.DateField(_("registered on"), default=dt.date.today)
+    # On file in the 先锋骑士 points scheme (积分制度建档); the points ledger itself comes with volunteering.
+    in_points_scheme = models.BooleanField(_("in the points scheme"), default=False)
 
     history = HistoricalRecords()
 
