@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "linli.core",
     "linli.places",
     "linli.people",
+    "linli.cases",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,13 @@ LINLI_TILE_URL = os.environ.get("LINLI_TILE_URL", "https://tile.openstreetmap.or
 LINLI_TILE_ATTRIBUTION = os.environ.get("LINLI_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 # Grid fallback: a point on no grid belongs to the nearest grid within this many metres.
 LINLI_LOCATE_FALLBACK_METRES = int(os.environ.get("LINLI_LOCATE_FALLBACK_METRES", "200"))
+
+# Cases: duplicates are the same category within this many metres in the last N days; working hours
+# for deadlines; how long past its deadline a case waits before it is escalated automatically.
+LINLI_DUPLICATE_METRES = int(os.environ.get("LINLI_DUPLICATE_METRES", "50"))
+LINLI_DUPLICATE_DAYS = int(os.environ.get("LINLI_DUPLICATE_DAYS", "7"))
+LINLI_WORK_HOURS = os.environ.get("LINLI_WORK_HOURS", "09:00-18:00")
+LINLI_ESCALATE_AFTER_HOURS = int(os.environ.get("LINLI_ESCALATE_AFTER_HOURS", "8"))
 
 LOGGING = {
     "version": 1,

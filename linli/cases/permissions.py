@@ -1,0 +1,51 @@
+"""Which of the workflow's actors a user is, for one case."""
+
+from __future__ import annotations
+
+from linli.core.scope import Scope, scope_for
+
+from .models import Case, CaseEvent, HandlerLevel
+from .workflow import Actor, Transition, allowed_from
+
+DISPATCH_ROLES = {"community_staff", "street_staff", "district_admin"}
+SUPERVISE_ROLES = {"street_staff", "district_admin"}
+VERIFY_ROLES = {"grid_worker", "community_staff"}
+
+
+def _covers(scope: Scope, code: str | None, roles: set[str]) -> bool:
+    if not code:
+        return False
+    if scope.everything:
+        return True
+    return bool(scope.roles & roles) and scope.covers_code(code)
+
+
+def actors_for(user, case: Case) -> set[str]:
+    scope = scope_for(user)
+    actors: set[str] = set()
+    area_code = case.area.code
+    if _covers(scope, area_code, DISPATCH_ROLES):
+        actors.add(Actor.DISPATCHER)
+    if _covers(scope, area_code, SUPERVISE_ROLES):
+        actors.add(Actor.SUPERVISOR)
+    if case.level == HandlerLevel.DEPARTMENT:
+        if case.handler_department_id in scope.department_ids or scope.everything:
+            actors.add(Actor.HANDLER)
+    elif case.handler_area_id and _covers(
+        scope, case.handler_area.code,
+        {"grid_worker", "part_time_grid_member", "community_staff", "street_staff", "district_admin"},
+    ):
+        actors.add(Actor.HANDLER)
+    if _covers(scope, area_code, VERIFY_ROLES | {"street_staff", "district_admin"}):
+        resolver = (CaseEvent.objects.filter(case=case, action="resolve").order_by("-id")
+                    .values_list("actor_id", flat=True).first())
+        if resolver != user.pk:
+            actors.add(Actor.VERIFIER)
+    if case.reporter_id and case.reporter_id == user.pk:
+        actors.add(Actor.REPORTER)
+    return actors
+
+
+def available_actions(user, case: Case) -> list[Transition]:
+    actors = actors_for(user, case)
+    return [t for t in allowed_from(case.status) if actors & set(t.actors)]

@@ -1,0 +1,257 @@
+"""Every state change of a case goes through one function here (views, API, tasks and tests alike)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.places.models import Area, AreaLevel, Department
+
+from .models import (
+    ESCALATION_ORDER,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    Category,
+    Channel,
+    HandlerLevel,
+    Rating,
+    Status,
+)
+from .permissions import actors_for
+from .workflow import REOPEN_ON_DISSATISFIED, TRANSITIONS, Actor
+from .worktime import WorkCalendar
+
+
+class CaseError(ValidationError):
+    """A refused action, with a message for the user."""
+
+
+@dataclass(frozen=True)
+class Route:
+    level: str
+    area: Area | None
+    department: Department | None
+
+
+def _ancestor(area: Area, level: str) -> Area | None:
+    node = area
+    while node is not None and node.level != level:
+        node = node.parent
+    return node
+
+
+def route(category: Category, area: Area) -> Route:
+    """Where a new case goes by its category: the grid's workers, the community, the street or a department."""
+    level = category.handler_level
+    if level == HandlerLevel.DEPARTMENT:
+        return Route(level, None, category.department)
+    target = _ancestor(area, {"grid": AreaLevel.GRID, "community": AreaLevel.COMMUNITY,
+                              "street": AreaLevel.STREET}[level])
+    if target is None:  # a case filed on a community has no grid: the community handles it
+        target = area
+        level = area.level
+    return Route(level, target, None)
+
+
+def next_level(case: Case) -> str | None:
+    index = ESCALATION_ORDER.index(case.level)
+    return ESCALATION_ORDER[index + 1] if index + 1 < len(ESCALATION_ORDER) else None
+
+
+def _next_number(street: Area) -> str:
+    today = timezone.localdate()
+    key = f"{street.code}{today:%Y%m%d}"
+    counter, _created = CaseCounter.objects.get_or_create(key=key)
+    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db()
+    return f"{key}{counter.last:04d}"
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def suspected_duplicates(category: Category, lat: float | None, lng: float | None,
+                         exclude: int | None = None) -> list[Case]:
+    """Open cases of the same category within ``LINLI_DUPLICATE_METRES`` in the last ``LINLI_DUPLICATE_DAYS``."""
+    if lat is None or lng is None:
+        return []
+    metres = settings.LINLI_DUPLICATE_METRES
+    since = timezone.now() - timezone.timedelta(days=settings.LINLI_DUPLICATE_DAYS)
+    dlat = metres / 111_000
+    dlng = metres / (111_000 * max(math.cos(math.radians(lat)), 0.01))
+    candidates = (Case.objects.filter(category=category, created_at__gte=since,
+                                      lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng),
+                                      duplicate_of__isnull=True)
+                  .exclude(status__in=[Status.REJECTED, Status.CLOSED]).exclude(pk=exclude)
+                  .select_related("category", "area")[:50])
+    return [c for c in candidates if distance_m(lat, lng, c.lat, c.lng) <= metres]
+
+
+@transaction.atomic
+def file_case(*, category: Category, channel: str, description: str, reporter=None,
+              lat: float | None = None, lng: float | None = None, area: Area | None = None,
+              address: str = "", client_token: str | None = None, caller_name: str = "",
+              callback_phone: str = "", channel_ref: str = "") -> Case:
+    """Record a report from any channel, locate it, number it, route it and start its deadlines.
+
+    A retried submit with the same ``client_token`` returns the case the first one created.
+    """
+    if client_token:
+        existing = Case.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            return existing
+    if channel not in Channel.values:
+        raise CaseError(_("Unknown channel."))
+    if not category.active or category.parent_id is None:
+        raise CaseError(_("Choose a specific, active category."))
+    if lat is not None and lng is not None:
+        from linli.places.geo import locate
+
+        grid = locate(lat, lng)
+        if grid is not None:
+            area = grid
+    if area is None:
+        raise CaseError(_("This place is outside every grid we serve; pick the place on the map."))
+    street = _ancestor(area, AreaLevel.STREET)
+    target = route(category, area)
+    now = timezone.now()
+    case = Case(
+        number=_next_number(street), category=category, channel=channel, channel_ref=channel_ref,
+        description=description, lat=lat, lng=lng, address=address, area=area, street=street,
+        level=target.level, handler_area=target.area, handler_department=target.department,
+        reporter=reporter, caller_name=caller_name, callback_phone=callback_phone,
+        client_token=client_token or None,
+        accept_due=WorkCalendar().add_hours(now, category.accept_hours),
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        if client_token and (existing := Case.objects.filter(client_token=client_token).first()):
+            return existing
+        raise
+    CaseEvent.objects.create(case=case, action="report", to_status=Status.REPORTED, actor=reporter,
+                             data={"channel": channel})
+    return case
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise CaseError(message)
+
+
+@transaction.atomic
+def transition(case: Case, action: str, user=None, *, note: str = "", photos: Sequence = (),
+               system: bool = False, **params) -> CaseEvent:
+    """Apply one action of the state machine, or refuse it with a clear message.
+
+    ``user`` must be one of the action's actors for this case (``system=True`` is the worker).
+    """
+    step = TRANSITIONS.get(action)
+    _require(step is not None, _("Unknown action."))
+    case = Case.objects.select_for_update().select_related("area", "handler_area", "category").get(pk=case.pk)
+    _require(case.status in step.sources, _("A case that is “%(status)s” cannot be “%(action)s”.") % {
+        "status": case.get_status_display(), "action": step.label})
+    if system:
+        _require(Actor.SYSTEM in step.actors, _("The system cannot take this action."))
+    elif not actors_for(user, case) & set(step.actors):
+        raise PermissionDenied(_("You may not %(action)s this case.") % {"action": step.label})
+    note = (note or "").strip()
+    _require(not step.needs_note or bool(note), _("Please write a note or reason."))
+    _require(not step.needs_photo or bool(photos), _("Please add a photo of the result."))
+
+    now = timezone.now()
+    before = case.status
+    data: dict = {}
+    if action == "accept":
+        case.accepted_at = now
+    elif action == "reject":
+        reason = params.get("reason", "invalid")
+        _require(reason in ("invalid", "duplicate"), _("Unknown reason."))
+        data["reason"] = reason
+        if reason == "duplicate":
+            original = params.get("duplicate_of")
+            _require(original is not None and original.pk != case.pk, _("Name the case this one duplicates."))
+            case.duplicate_of = original
+            Case.objects.filter(pk=original.pk).update(supporters=F("supporters") + 1)
+        case.closed_at = now
+    elif action == "dispatch":
+        level = params.get("level") or route(case.category, case.area).level
+        unit = params.get("unit")
+        target = _dispatch_target(case, level, unit)
+        case.level, case.handler_area, case.handler_department = target.level, target.area, target.department
+        case.resolve_due = WorkCalendar().add_days(now, case.category.resolve_days)
+        case.overdue = False
+        data["level"] = case.level
+    elif action == "escalate":
+        level = next_level(case)
+        _require(level is not None, _("A district department is the highest level; it cannot be escalated."))
+        target = _dispatch_target(case, level, params.get("unit"))
+        case.level, case.handler_area, case.handler_department = target.level, target.area, target.department
+        case.escalated = True
+        data["level"] = level
+    elif action == "return":
+        case.handler_area = case.handler_department = None
+    elif action == "resolve":
+        case.resolved_at = now
+    elif action == "fail_verification":
+        case.resolved_at = None
+    elif action == "close":
+        case.closed_at = now
+    elif action == "rate":
+        rating = params.get("rating")
+        _require(rating in Rating.values, _("Choose satisfied, basically satisfied or dissatisfied."))
+        case.rating = rating
+        data["rating"] = rating
+        if rating == Rating.DISSATISFIED:
+            case.status = REOPEN_ON_DISSATISFIED
+            case.resolved_at = case.closed_at = None
+    elif action == "supervise":
+        _require(not case.supervised, _("This case is already under supervision."))
+        case.supervised = True
+    if step.target is not None:
+        case.status = step.target
+    case.save()
+    event = CaseEvent.objects.create(case=case, action=action, from_status=before, to_status=case.status,
+                                     actor=None if system else user, note=note, data=data)
+    for photo in photos:
+        photo.event = event
+        photo.save(update_fields=["event"])
+    from .notify import case_changed
+
+    transaction.on_commit(lambda: case_changed(case.pk, event.pk))
+    return event
+
+
+def _dispatch_target(case: Case, level: str, unit) -> Route:
+    if level == HandlerLevel.DEPARTMENT:
+        department = unit if isinstance(unit, Department) else case.category.department
+        _require(department is not None, _("Choose the department that should handle this case."))
+        return Route(level, None, department)
+    _require(level in (HandlerLevel.GRID, HandlerLevel.COMMUNITY, HandlerLevel.STREET), _("Unknown level."))
+    target = _ancestor(case.area, level)
+    _require(target is not None, _("This case has no unit at that level."))
+    return Route(level, target, None)
+
+
+def support(case: Case, user) -> Case:
+    """A reporter's "me too" on an existing case instead of a new report."""
+    Case.objects.filter(pk=case.pk).update(supporters=F("supporters") + 1)
+    CaseEvent.objects.create(case=case, action="support", from_status=case.status, to_status=case.status,
+                             actor=user)
+    case.refresh_from_db()
+    return case
