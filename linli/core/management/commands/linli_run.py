@@ -1,0 +1,196 @@
+"""``linli run``: prepare the database and start the web server and the background worker together.
+
+``prepare()`` migrates, collects static files, loads the demo data on the very first start and
+prints where to go and how to sign in; ``serve()`` starts gunicorn (gthread workers, so that every
+thread keeps its persistent database connection, see ``CONN_MAX_AGE``) and the huey consumer as two
+child processes and supervises them: Ctrl-C or SIGTERM stops both, and if one of them dies the
+other is stopped and the command exits non-zero.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+DEMO_PASSWORD = "linli-demo"  # noqa: S105 - the published password of the invented demo accounts
+STOP_TIMEOUT = 15.0
+
+
+def default_workers() -> int:
+    """Two to four gunicorn processes, by the number of CPUs (each runs several threads)."""
+    return max(2, min(4, os.cpu_count() or 1))
+
+
+def demo_accounts() -> list[tuple[str, str]]:
+    """The demo logins that exist in the database, as (username, description)."""
+    try:
+        from linli.core.demo import DEMO_ACCOUNTS
+    except ImportError:
+        return []
+    from django.contrib.auth import get_user_model
+
+    existing = set(get_user_model().objects.filter(username__in=[u for u, _d in DEMO_ACCOUNTS])
+                   .values_list("username", flat=True))
+    return [(u, str(d)) for u, d in DEMO_ACCOUNTS if u in existing]
+
+
+def prepare(*, host: str = "127.0.0.1", port: int = 8000, demo: bool = True,
+            stdout: TextIO | None = None) -> bool:
+    """Migrate, collect static files, load the demo data on first start and print the logins.
+
+    Returns True when the demo data were loaded by this call.
+    """
+    from linli.places.models import Area
+
+    out = stdout or sys.stdout
+    out.write(f"Linli: data in {settings.LINLI_HOME}\n")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    loaded = False
+    if demo and not Area.objects.exists():
+        if "demo" in get_commands():
+            out.write("First start: loading the demo data …\n")
+            call_command("demo", stdout=out)
+            loaded = True
+        else:
+            out.write("First start, but this build has no demo data command; the database stays empty.\n")
+    shown = "localhost" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104 - display only
+    if ":" in shown:
+        shown = f"[{shown}]"
+    out.write(f"\nLinli is at http://{shown}:{port}/\n")
+    accounts = demo_accounts()
+    if accounts:
+        width = max(len(u) for u, _d in accounts)
+        out.write(f"Demo logins (password: {DEMO_PASSWORD}):\n")
+        for username, description in accounts:
+            out.write(f"  {username:<{width}}  {description}\n")
+    out.write("Press Ctrl-C to stop.\n\n")
+    out.flush()
+    return loaded
+
+
+def _child_setup() -> None:
+    """In the child: die with the parent (Linux) even if the parent is killed without cleanup."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
+
+
+def server_commands(host: str, port: int, workers: int, threads: int = 4) -> dict[str, list[str]]:
+    """The two child processes: gunicorn for the web, the huey consumer for background work."""
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return {
+        "web": [
+            sys.executable, "-m", "gunicorn", "linli.wsgi:application",
+            "--bind", bind,
+            "--workers", str(workers),
+            "--worker-class", "gthread",
+            "--threads", str(threads),
+            "--graceful-timeout", "10",
+            "--timeout", "60",
+            "--max-requests", "5000",
+            "--max-requests-jitter", "500",
+            "--access-logfile", "-",
+            "--name", "linli-web",
+            "--no-control-socket",  # keep all state under LINLI_HOME, nothing in ~/.gunicorn
+        ],
+        "worker": [sys.executable, "-m", "linli.cli", "run_huey"],
+    }
+
+
+class Supervisor:
+    """Runs child processes; stops all when asked to or when one of them ends."""
+
+    def __init__(self, commands: dict[str, list[str]], env: dict[str, str] | None = None,
+                 log: Callable[[str], None] = print):
+        self.commands = commands
+        self.env = env
+        self.log = log
+        self.children: dict[str, subprocess.Popen] = {}
+        self.stop_requested: int | None = None
+
+    def _on_signal(self, signum, _frame) -> None:
+        self.stop_requested = signum
+
+    def start(self) -> None:
+        for name, argv in self.commands.items():
+            # Own process group: a Ctrl-C reaches only this supervisor, which stops the children in order.
+            self.children[name] = subprocess.Popen(argv, env=self.env, process_group=0,  # noqa: S603
+                                                   preexec_fn=_child_setup)
+
+    def stop(self) -> None:
+        """SIGTERM to the web server, SIGINT (graceful) to huey; kill what is left after a timeout."""
+        for name, proc in self.children.items():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT if name == "worker" else signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for proc in self.children.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def run(self) -> int:
+        """Start the children and wait. Returns 0 after a requested stop, else non-zero."""
+        stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        previous = {s: signal.signal(s, self._on_signal) for s in stop_signals}
+        try:
+            self.start()
+            while self.stop_requested is None:
+                for name, proc in self.children.items():
+                    code = proc.poll()
+                    if code is not None:
+                        self.log(f"Linli: the {name} process ended (exit code {code}); stopping the others.")
+                        self.stop()
+                        return code or 1
+                time.sleep(0.3)
+            self.log("Linli: stopping …")
+            self.stop()
+            return 0
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def serve(*, host: str, port: int, workers: int) -> int:
+    env = {**os.environ, "LINLI_HOME": str(settings.LINLI_HOME),
+           "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "linli.settings")}
+    supervisor = Supervisor(server_commands(host, port, workers), env=env,
+                            log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    return supervisor.run()
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo data on first start, then serve the web app and the background worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
+        parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
+        parser.add_argument("--workers", type=int, default=default_workers(),
+                            help="Web server processes, each with 4 threads (default: by CPU count, 2 to 4).")
+        parser.add_argument("--no-demo", action="store_true",
+                            help="Do not load the demo data on first start.")
+
+    def handle(self, *args, host: str, port: int, workers: int, no_demo: bool, **options) -> None:
+        if not 0 < port < 65536:
+            raise CommandError(f"--port must be between 1 and 65535, not {port}.")
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
+        prepare(host=host, port=port, demo=not no_demo, stdout=self.stdout)
+        code = serve(host=host, port=port, workers=workers)
+        if code:
+            raise CommandError("Linli stopped because a server process ended.", returncode=code)
