@@ -1,25 +1,45 @@
-# The two commands: `make run` and `make test`.  Everything else is set up on the way.
-PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.linli-installed
+# The two commands: `make run` and `make test`.  Everything else is set up on the way:
+# a virtual environment in .venv, the pinned dependencies of requirements.lock, Linli itself (editable).
+PYTHON   ?= python3
+VENV     ?= .venv
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.linli-installed
+PIP      := $(BIN)/python -m pip --disable-pip-version-check --quiet
+HOST     ?= 127.0.0.1
+PORT     ?= 8000
+RUN_ARGS ?=
 
-.PHONY: run test lint messages bench clean
+.PHONY: run test lint messages bench ci clean
 
 $(STAMP): pyproject.toml requirements.lock
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-		{ echo "Linli needs Python 3.11 or newer (found $$($(PYTHON) --version))."; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
-		echo "Creating the virtual environment failed: on Debian/Ubuntu run 'apt-get install python3-venv'."; \
-		rm -rf $(VENV); exit 1; }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "Linli needs Python 3.11 or newer; found: $$($(PYTHON) --version 2>&1)."; \
+		echo "Install it, or name it: make PYTHON=python3.11 ..."; exit 1; }
+	@if [ ! -x $(BIN)/python ]; then \
+		echo "Creating the virtual environment in $(VENV) …"; \
+		$(PYTHON) -m venv $(VENV) >/dev/null 2>&1 || { \
+			rm -rf $(VENV); \
+			if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+				echo "Python's venv module is missing: installing python3-venv (Debian) …"; \
+				DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+				DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && \
+				$(PYTHON) -m venv $(VENV); \
+			else \
+				echo "Creating the virtual environment failed: on Debian/Ubuntu run 'apt-get install python3-venv'."; \
+				false; \
+			fi; } || exit 1; \
+	fi
+	@echo "Installing the pinned dependencies (requirements.lock) …"
+	$(PIP) install --upgrade pip "setuptools>=77"
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
+# Serve Linli at http://$(HOST):$(PORT)/ (web + background worker); the demo data load on first start.
 run: $(STAMP)
-	$(BIN)/linli run
+	$(BIN)/linli run --host $(HOST) --port $(PORT) $(RUN_ARGS)
 
+# The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).  Browser tests need chromium.
 test: $(STAMP)
 	$(BIN)/pytest
 
@@ -33,6 +53,10 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# What CI runs: the suite on SQLite and on a throwaway PostgreSQL (installs Debian packages as root).
+ci:
+	.ci/run
 
 clean:
 	rm -rf $(VENV) build *.egg-info
