@@ -1,0 +1,1 @@
+"""Benchmarks for Linli (not tests): ``python -m bench`` or ``make bench``."""
