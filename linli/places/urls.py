@@ -6,4 +6,7 @@ app_name = "places"
 urlpatterns = [
     path("tree/", views.tree, name="tree"),
     path("map/", views.grid_map, name="map"),
+    path("grids.geojson", views.grids_geojson, name="grids_geojson"),
+    path("grids/<str:code>/", views.grid_detail, name="grid"),
+    path("locate/", views.locate_point, name="locate"),
 ]

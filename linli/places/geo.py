@@ -1,0 +1,306 @@
+"""Grid geometry: GeoJSON validation, grid centres and ``locate(lat, lng)``.
+
+Boundaries are GeoJSON Polygon/MultiPolygon geometries in WGS-84 (lng, lat).  ``locate`` keeps one
+shapely ``STRtree`` of all grid boundaries per process, in a local metric projection (equirectangular
+around the grids' centre) so that distances are metres.  The index is rebuilt when the grids change:
+each call compares a cheap version stamp (grid count and latest ``updated_at``, one aggregate query)
+and a ``post_save``/``post_delete`` signal on areas drops the index of this process at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from dataclasses import dataclass
+from numbers import Real
+from typing import Any
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from shapely.geometry import shape
+from shapely.validation import explain_validity
+
+from .models import Area, AreaLevel
+
+log = logging.getLogger(__name__)
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+class GeometryError(ValueError):
+    """A GeoJSON geometry that is not a valid grid boundary; the message is in the user's language."""
+
+
+class InvalidCoordinates(ValueError):
+    """Latitude/longitude that are not finite numbers within WGS-84 bounds."""
+
+
+# --- Validation -------------------------------------------------------------------------------
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def check_lat_lng(lat: Any, lng: Any) -> tuple[float, float]:
+    """``(lat, lng)`` as floats, or ``InvalidCoordinates`` saying what is wrong (numbers only)."""
+    values = []
+    for value, label in ((lat, _("Latitude")), (lng, _("Longitude"))):
+        if not _is_number(value):
+            raise InvalidCoordinates(_("%(label)s must be a number.") % {"label": label})
+        value = float(value)
+        if not math.isfinite(value):
+            raise InvalidCoordinates(_("%(label)s must be a finite number.") % {"label": label})
+        values.append(value)
+    lat_f, lng_f = values
+    if not -90 <= lat_f <= 90:
+        raise InvalidCoordinates(_("Latitude must be between -90 and 90 (got %(value)s).") % {"value": lat_f})
+    if not -180 <= lng_f <= 180:
+        raise InvalidCoordinates(
+            _("Longitude must be between -180 and 180 (got %(value)s).") % {"value": lng_f})
+    return lat_f, lng_f
+
+
+def parse_lat_lng(lat: str, lng: str) -> tuple[float, float]:
+    """Coordinates typed in a form or query string, checked like ``check_lat_lng``."""
+    values = []
+    for text, label in ((lat, _("Latitude")), (lng, _("Longitude"))):
+        text = (text or "").strip()
+        if not text:
+            raise InvalidCoordinates(_("%(label)s is missing.") % {"label": label})
+        try:
+            values.append(float(text))
+        except ValueError:
+            raise InvalidCoordinates(_("%(label)s must be a number.") % {"label": label}) from None
+    return check_lat_lng(*values)
+
+
+# explain_validity() reasons (GEOS) → English msgids, translated in the places catalogue.
+_VALIDITY_REASONS = {
+    "self-intersection": gettext_noop("the polygon intersects itself"),
+    "ring self-intersection": gettext_noop("a ring touches itself"),
+    "too few points in geometry component": gettext_noop("a ring has too few distinct points"),
+    "hole lies outside shell": gettext_noop("a hole lies outside the outer ring"),
+    "nested holes": gettext_noop("holes are nested inside each other"),
+    "nested shells": gettext_noop("the polygons of the multipolygon are nested"),
+    "interior is disconnected": gettext_noop("the interior is split into parts"),
+    "invalid coordinate": gettext_noop("a coordinate is not valid"),
+    "ring is not closed": gettext_noop("a ring is not closed"),
+}
+_EXPLAIN_RE = re.compile(r"^(?P<reason>[^\[]+?)\s*(\[(?P<x>[-\d.eE+]+)\s+(?P<y>[-\d.eE+]+)\])?$")
+
+
+def explain_invalid(geom: shapely.Geometry) -> str:
+    """A translated phrase for why ``geom`` is invalid, with the place where GEOS found the problem."""
+    raw = explain_validity(geom)
+    match = _EXPLAIN_RE.match(raw.strip())
+    reason_key = (match.group("reason") if match else raw).strip().lower()
+    english = _VALIDITY_REASONS.get(reason_key)
+    reason = _(english) if english else _("invalid polygon (%(detail)s)") % {"detail": raw}
+    if match and match.group("x"):
+        return _("%(reason)s near longitude %(lng)s, latitude %(lat)s") % {
+            "reason": reason, "lng": _fmt(float(match.group("x"))), "lat": _fmt(float(match.group("y")))}
+    return reason
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _check_ring(ring: Any, where: str) -> None:
+    if not isinstance(ring, list):
+        raise GeometryError(_("%(where)s is not a list of positions.") % {"where": where})
+    for j, pos in enumerate(ring, start=1):
+        if not isinstance(pos, list) or len(pos) < 2 or len(pos) > 3:
+            raise GeometryError(_("%(where)s, position %(n)d is not a [longitude, latitude] pair.")
+                                % {"where": where, "n": j})
+        if not all(_is_number(v) and math.isfinite(v) for v in pos):
+            raise GeometryError(_("%(where)s, position %(n)d: coordinates must be numbers.")
+                                % {"where": where, "n": j})
+        lng, lat = pos[0], pos[1]
+        if not (-180 <= lng <= 180 and -90 <= lat <= 90):
+            raise GeometryError(
+                _("%(where)s, position %(n)d: [%(lng)s, %(lat)s] is outside WGS-84 "
+                  "(longitude -180..180, latitude -90..90; is the order [longitude, latitude]?).")
+                % {"where": where, "n": j, "lng": pos[0], "lat": pos[1]})
+    if len(ring) < 4:
+        raise GeometryError(_("%(where)s has %(n)d positions; a ring needs at least 4.")
+                            % {"where": where, "n": len(ring)})
+    if ring[0][:2] != ring[-1][:2]:
+        raise GeometryError(_("%(where)s is not closed: its last position must equal its first.")
+                            % {"where": where})
+
+
+def _check_polygon(rings: Any, prefix: str) -> None:
+    if not isinstance(rings, list) or not rings:
+        raise GeometryError(_("%(where)s has no rings.") % {"where": prefix or _("The polygon")})
+    for i, ring in enumerate(rings, start=1):
+        label = _("outer ring") if i == 1 else _("hole %(n)d") % {"n": i - 1}
+        _check_ring(ring, f"{prefix}{label}")
+
+
+def validate_boundary(geometry: Any) -> shapely.Geometry:
+    """Check a GeoJSON Polygon/MultiPolygon in WGS-84 and return it as a shapely geometry.
+
+    Raises ``GeometryError`` whose message says what is wrong and where (a Chinese phrase under the
+    default language), e.g. a self-intersecting "bow-tie" polygon."""
+    if not isinstance(geometry, dict):
+        raise GeometryError(_("The geometry is missing or is not a GeoJSON object."))
+    kind = geometry.get("type")
+    if kind not in ("Polygon", "MultiPolygon"):
+        raise GeometryError(_("The geometry must be a Polygon or MultiPolygon, not %(type)s.")
+                            % {"type": kind if isinstance(kind, str) else _("nothing")})
+    coords = geometry.get("coordinates")
+    if kind == "Polygon":
+        _check_polygon(coords, "")
+    else:
+        if not isinstance(coords, list) or not coords:
+            raise GeometryError(_("The multipolygon has no polygons."))
+        for i, rings in enumerate(coords, start=1):
+            _check_polygon(rings, _("polygon %(n)d, ") % {"n": i})
+    try:
+        geom = shape(geometry)
+    except (ValueError, TypeError, shapely.errors.ShapelyError) as exc:
+        raise GeometryError(_("The geometry cannot be read (%(detail)s).") % {"detail": exc}) from None
+    if geom.is_empty:
+        raise GeometryError(_("The geometry is empty."))
+    if not geom.is_valid:
+        raise GeometryError(_("Invalid polygon: %(reason)s.") % {"reason": explain_invalid(geom)})
+    return geom
+
+
+def centre_of(geometry: dict | shapely.Geometry) -> tuple[float, float]:
+    """A representative point of a boundary, guaranteed inside it: ``(lat, lng)``."""
+    geom = geometry if isinstance(geometry, shapely.Geometry) else shape(geometry)
+    point = geom.representative_point()
+    return round(point.y, 7), round(point.x, 7)
+
+
+def set_centre(area: Area) -> None:
+    """Fill ``centre_lat``/``centre_lng`` from the boundary (cleared when there is none)."""
+    if area.boundary:
+        area.centre_lat, area.centre_lng = centre_of(area.boundary)
+    else:
+        area.centre_lat = area.centre_lng = None
+
+
+# --- locate() -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Projection:
+    """Equirectangular projection around (lat0, lng0): metres east/north of the centre."""
+
+    lat0: float
+    lng0: float
+
+    def forward(self, coords: np.ndarray) -> np.ndarray:
+        k = math.pi / 180 * EARTH_RADIUS_M
+        out = np.empty_like(coords, dtype=float)
+        out[:, 0] = (coords[:, 0] - self.lng0) * k * math.cos(math.radians(self.lat0))
+        out[:, 1] = (coords[:, 1] - self.lat0) * k
+        return out
+
+    def geometry(self, geom: shapely.Geometry) -> shapely.Geometry:
+        return shapely.transform(geom, self.forward)
+
+    def point(self, lat: float, lng: float) -> shapely.Point:
+        x, y = self.forward(np.array([[lng, lat]]))[0]
+        return shapely.Point(x, y)
+
+
+_GRID_FIELDS = [f.attname for f in Area._meta.concrete_fields if f.attname != "boundary"]
+_CODE = _GRID_FIELDS.index("code")
+
+
+@dataclass(frozen=True)
+class _GridIndex:
+    stamp: tuple
+    projection: _Projection
+    tree: shapely.STRtree
+    rows: tuple[tuple, ...]  # field values of each grid (without boundary), in code order
+
+    def area(self, i: int) -> Area:
+        """A fresh ``Area`` for row ``i``; its boundary is loaded on first access."""
+        return Area.from_db("default", _GRID_FIELDS, self.rows[i])
+
+
+_index: _GridIndex | None = None
+_lock = threading.Lock()
+
+
+def _stamp() -> tuple:
+    agg = Area.objects.filter(level=AreaLevel.GRID).aggregate(n=Count("id"), last=Max("updated_at"))
+    return agg["n"], agg["last"]
+
+
+def _build(stamp: tuple) -> _GridIndex:
+    geoms, rows = [], []
+    grids = Area.objects.filter(level=AreaLevel.GRID, boundary__isnull=False).order_by("code")
+    for *fields, boundary in grids.values_list(*_GRID_FIELDS, "boundary"):
+        code = fields[_CODE]
+        try:
+            geom = shape(boundary)
+        except (ValueError, TypeError, AttributeError, KeyError, shapely.errors.ShapelyError):
+            log.warning("grid %s: boundary is not readable GeoJSON, left out of locate()", code)
+            continue
+        if geom.is_empty:
+            continue
+        if not geom.is_valid:
+            log.warning("grid %s: invalid boundary (%s), repaired for locate()", code, explain_validity(geom))
+            geom = shapely.make_valid(geom)
+        geoms.append(geom)
+        rows.append(tuple(fields))
+    if geoms:
+        minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+        projection = _Projection(lat0=(miny + maxy) / 2, lng0=(minx + maxx) / 2)
+    else:
+        projection = _Projection(0.0, 0.0)
+    projected = [projection.geometry(g) for g in geoms]
+    return _GridIndex(stamp, projection, shapely.STRtree(projected), tuple(rows))
+
+
+def grid_index() -> _GridIndex:
+    """The index of this process, rebuilt if the grids changed since it was built."""
+    global _index
+    stamp = _stamp()
+    index = _index
+    if index is None or index.stamp != stamp:
+        with _lock:
+            index = _index
+            if index is None or index.stamp != stamp:
+                index = _index = _build(stamp)
+    return index
+
+
+def invalidate(**_kwargs: Any) -> None:
+    """Drop this process's index (connected to area saves and deletes)."""
+    global _index
+    _index = None
+
+
+def locate(lat: float, lng: float) -> Area | None:
+    """The grid containing the point (WGS-84), else the nearest grid within
+    ``LINLI_LOCATE_FALLBACK_METRES``, else ``None``.
+
+    On a border shared by several grids, the grid with the lowest code wins.  Raises
+    ``InvalidCoordinates`` (a ``ValueError``) for NaN, infinities, non-numbers and out-of-range values."""
+    lat, lng = check_lat_lng(lat, lng)
+    index = grid_index()
+    if not index.rows:
+        return None
+    point = index.projection.point(lat, lng)
+    hits = index.tree.query(point, predicate="intersects")
+    if len(hits):
+        return index.area(int(hits.min()))
+    limit = float(settings.LINLI_LOCATE_FALLBACK_METRES)
+    if limit <= 0:
+        return None
+    near = index.tree.query_nearest(point, max_distance=limit)
+    if len(near):
+        return index.area(int(near.min()))
+    return None
