@@ -195,7 +195,6 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
         target = _dispatch_target(case, level, unit)
         case.level, case.handler_area, case.handler_department = target.level, target.area, target.department
         case.resolve_due = WorkCalendar().add_days(now, case.category.resolve_days)
-        case.overdue = False
         data["level"] = case.level
     elif action == "escalate":
         level = next_level(case)
@@ -203,7 +202,9 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
         target = _dispatch_target(case, level, params.get("unit"))
         case.level, case.handler_area, case.handler_department = target.level, target.area, target.department
         case.escalated = True
-        data["level"] = level
+        # The new level gets a fresh resolve deadline; the old one is kept in the event.
+        data.update(level=level, previous_due=case.resolve_due.isoformat() if case.resolve_due else None)
+        case.resolve_due = WorkCalendar().add_days(now, case.category.resolve_days)
     elif action == "return":
         case.handler_area = case.handler_department = None
     elif action == "resolve":
