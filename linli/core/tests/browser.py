@@ -114,7 +114,7 @@ def sign_in(page, live_server, username: str, password: str, next_url: str = "/"
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(password)
     with page.expect_navigation():
-        page.locator("form button[type=submit]").last.click()
+        page.locator("form:has(input[name=password]) [type=submit]").click()
 
 
 def screenshot(page, path: Path | str, full_page: bool = True) -> Path:
