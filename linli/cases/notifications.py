@@ -93,8 +93,9 @@ def post(url: str, data: dict) -> None:
     """POST JSON; raises on a network error or a non-2xx answer (or a robot's non-zero errcode)."""
     if not url.startswith(("https://", "http://")):
         raise ValueError("webhook URLs must be http(s)")
-    request = urllib.request.Request(url,  # noqa: S310 - scheme checked above data=json.dumps(data, ensure_ascii=False).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
+    request = urllib.request.Request(  # noqa: S310 - scheme checked above
+        url, data=json.dumps(data, ensure_ascii=False).encode(), headers={"Content-Type": "application/json"},
+        method="POST")
     with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 - scheme checked above
         body = response.read(4096)
     try:
