@@ -287,3 +287,20 @@ class CaseCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.last}"
+
+
+class StreetCaseSettings(models.Model):
+    """Per-street intake settings (added by cases-intake): whether residents may report without signing in."""
+
+    street = models.OneToOneField(Area, models.CASCADE, related_name="case_settings", verbose_name=_("street"),
+                                  limit_choices_to={"level": "street"})
+    allow_anonymous = models.BooleanField(
+        _("allow anonymous reports"), default=False,
+        help_text=_("Anonymous reporters get no callback and are limited per IP address."))
+
+    class Meta:
+        verbose_name = _("street case settings")
+        verbose_name_plural = _("street case settings")
+
+    def __str__(self) -> str:
+        return str(self.street)
