@@ -1,12 +1,51 @@
+from __future__ import annotations
+
+import math
+
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .auth import seconds_locked
 
 
-class LoginForm(AuthenticationForm):
+class ThrottledLoginMixin:
+    """Tell a user who has failed too often to wait, instead of checking the password again."""
+
+    def _raise_if_locked(self) -> None:
+        seconds = seconds_locked(self.cleaned_data.get("username") or "", self.request)
+        if seconds:
+            minutes = math.ceil(seconds / 60)
+            raise ValidationError(
+                ngettext(
+                    "Too many failed sign-in attempts. Please wait %(minutes)d minute and try again.",
+                    "Too many failed sign-in attempts. Please wait %(minutes)d minutes and try again.",
+                    minutes,
+                ) % {"minutes": minutes},
+                code="throttled",
+            )
+
+    def clean(self):
+        self._raise_if_locked()
+        try:
+            return super().clean()
+        except ValidationError:
+            self._raise_if_locked()  # this failure was the last one allowed
+            raise
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
     username = forms.CharField(label=_("Username or mobile number"), max_length=150,
-                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username",
+                                                             "autocapitalize": "none"}))
     error_messages = {
         "invalid_login": _("Wrong username, mobile number or password."),
         "inactive": _("This account is disabled."),
     }
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's sign-in form with the same brake on guessing."""

@@ -1,10 +1,11 @@
-"""What each role sees on its home page, and the abilities roles grant."""
+"""What each role sees on its home page and in the navigation bar, and the abilities roles grant."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .scope import Scope
@@ -16,6 +17,9 @@ ABILITIES: dict[str, set[str]] = {
     "export_people": {"grid_worker", "community_staff", "street_staff", "district_admin"},
 }
 
+GRID_ROLES = {"grid_worker", "part_time_grid_member", "guiding_grid_member"}
+GRID_CODE_LENGTH = 15
+
 
 def can(scope: Scope, ability: str) -> bool:
     return scope.everything or bool(scope.roles & ABILITIES.get(ability, set()))
@@ -23,23 +27,87 @@ def can(scope: Scope, ability: str) -> bool:
 
 @dataclass(frozen=True)
 class Section:
-    title: str
-    url: str
-    description: str
+    """One tile of the home page; with a URL it is also a link in the navigation bar."""
+
+    title: str | Promise
+    description: str | Promise
+    url: str | None = None  # None: a notice about what is coming, not a link
+    key: str = ""
 
 
-def home_sections(scope: Scope) -> list[Section]:
-    """The links on a user's home page, by what their roles let them do."""
+def _url(name: str, *args) -> str | None:
+    """The URL of a page, or None while the page does not exist yet (apps land one by one)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _grid_codes(scope: Scope) -> list[str]:
+    return [code for code in scope.area_codes if len(code) == GRID_CODE_LENGTH]
+
+
+def home_sections(scope: Scope, *, admin: bool = False, grid_names: dict[str, str] | None = None) -> list[Section]:
+    """The links on a user's home page, by what their roles let them do.
+
+    ``admin``: the user may open the Django admin (``is_staff``).  ``grid_names``: code → name of the
+    user's grids, to title one tile per grid; without it a single "My grid" link is given (the
+    navigation bar uses that form and so costs no query).
+    """
     sections: list[Section] = []
-    if scope.everything or scope.area_codes:
-        sections += [
-            Section(_("People"), reverse("people:list"), _("Residents, workers and party members in your area")),
-            Section(_("Organisation tree"), reverse("places:tree"), _("Streets, communities, grids and party organisations")),
-            Section(_("Grid map"), reverse("places:map"), _("Grid boundaries on the map")),
-        ]
-    if can(scope, "import_people"):
-        sections.append(Section(_("Import people"), reverse("people:import"), _("Import residents and workers from Excel")))
+    staff = scope.is_staff
+    if staff:
+        sections.append(Section(_("People"), _("Residents, workers and party members in your area"),
+                                _url("people:list"), "people"))
+        if can(scope, "import_people"):
+            sections.append(Section(_("Import people"), _("Import residents and workers from Excel"),
+                                    _url("people:import"), "import"))
+        sections.append(Section(_("Organisation tree"), _("Streets, communities, grids and party organisations"),
+                                _url("places:tree"), "tree"))
+    elif scope.area_codes:
+        sections.append(Section(_("My grid's people"), _("Residents and workers living in your grid"),
+                                _url("people:list"), "people"))
+        codes = _grid_codes(scope)
+        if grid_names is not None and len(codes) > 1:
+            for code in codes:
+                sections.append(Section(grid_names.get(code, code), _("Your grid: buildings, households, figures"),
+                                        _url("places:grid", code), f"grid:{code}"))
+        elif codes:
+            title = grid_names.get(codes[0], _("My grid")) if grid_names else _("My grid")
+            sections.append(Section(title, _("Your grid: buildings, households, figures"),
+                                    _url("places:grid", codes[0]), f"grid:{codes[0]}"))
+    if staff or scope.area_codes:
+        sections.append(Section(_("Grid map"), _("Grid boundaries on the map"), _url("places:map"), "map"))
+    if admin:
+        sections.append(Section(_("Administration"), _("Edit every record in the Django admin"),
+                                _url("admin:index"), "admin"))
+    if scope.department_ids:
+        sections.append(Section(_("My department"),
+                                _("Cases assigned to your department will be listed here once the cases "
+                                  "module is in service."), None, "department"))
+    if scope.partner_ids:
+        sections.append(Section(_("My shop"),
+                                _("Points redemptions at your shop will be confirmed here once the points "
+                                  "scheme is in service."), None, "shop"))
     if scope.person_id:
-        sections.append(Section(_("My record"), reverse("people:detail", args=[scope.person_id]),
-                                _("Your basic information, roles and contributions")))
-    return sections
+        sections.append(Section(_("My record"), _("Your basic information, roles and contributions"),
+                                _url("people:detail", scope.person_id), "me"))
+    # A page that does not exist yet is left out rather than linked to a 404.
+    return [s for s in sections if s.url is not None or s.key in {"department", "shop"}]
+
+
+def grid_names(scope: Scope) -> dict[str, str]:
+    """Names of the grids a user works in (one query), for the home page's tiles."""
+    from linli.places.models import Area
+
+    codes = _grid_codes(scope)
+    if not codes:
+        return {}
+    return dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def role_labels(scope: Scope) -> list[str]:
+    """The user's current roles, by their display names (in the active language)."""
+    from linli.people.models import Role
+
+    return [str(Role(r).label) for r in Role.values if r in scope.roles]

@@ -8,16 +8,15 @@ from django.views.decorators.cache import never_cache
 from huey.contrib.djhuey import HUEY
 
 from .scope import scope_for
-from .services import home_sections
+from .services import grid_names, home_sections, role_labels
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The home page: a tile for each thing the user's roles let them do."""
     scope = scope_for(request.user)
-    from linli.people.models import Role
-
-    labels = [Role(r).label for r in sorted(scope.roles) if r in Role.values]
-    return render(request, "core/home.html", {"sections": home_sections(scope), "user_roles": labels})
+    sections = home_sections(scope, admin=request.user.is_staff, grid_names=grid_names(scope))
+    return render(request, "core/home.html", {"sections": sections, "user_roles": role_labels(scope)})
 
 
 @never_cache
