@@ -166,6 +166,14 @@ WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Cache (login throttling, API rate limits): shared by every web process -------------------
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(LINLI_HOME / "cache"), "OPTIONS": {"MAX_ENTRIES": 20000}}}
+
 # --- Background worker (huey) ---------------------------------------------------------------
 if os.environ.get("REDIS_URL"):
     HUEY = {
