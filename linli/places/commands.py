@@ -47,8 +47,8 @@ class ImportCommand(BaseCommand):
             raise CommandError(_("%(n)d error(s); nothing was imported.") % {"n": len(report.errors)})
         counts = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
         if dry_run:
-            self.stdout.write(_("Dry run: %(created)d grid(s) would be created, %(updated)d updated, "
-                                "%(unchanged)d unchanged. Nothing was written.") % counts)
+            self.stdout.write(_("Dry run: would create %(created)d grid(s), update %(updated)d, "
+                                "leave %(unchanged)d unchanged. Nothing was written.") % counts)
         else:
             self.stdout.write(self.style.SUCCESS(
                 _("%(created)d grid(s) created, %(updated)d updated, %(unchanged)d unchanged.") % counts))
@@ -62,7 +62,7 @@ class ImportCommand(BaseCommand):
             percent = 100 * done // total if total else 100
             if percent != shown["percent"] or done == total:
                 shown["percent"] = percent
-                self.stdout.write("\r" + _("Importing %(done)d/%(total)d (%(percent)d%%)")
+                self.stdout.write("\r" + _("Importing: %(done)d/%(total)d (%(percent)d%%)")
                                   % {"done": done, "total": total, "percent": percent}, ending="")
                 self.stdout.flush()
 
@@ -72,12 +72,12 @@ class ImportCommand(BaseCommand):
         if report.errors:
             for error in report.errors:
                 self.stderr.write(format_row_error(error))
-            raise CommandError(_("%(n)d error(s) in %(total)d row(s); nothing was imported.")
+            raise CommandError(_("%(total)d row(s) checked, %(n)d error(s); nothing was imported.")
                                % {"n": len(report.errors), "total": report.total})
         counts = {"total": report.total, "created": report.created, "updated": report.updated}
         if dry_run:
-            self.stdout.write(_("Dry run: all %(total)d row(s) pass; %(created)d would be created, "
-                                "%(updated)d updated. Nothing was written.") % counts)
+            self.stdout.write(_("Dry run: all %(total)d row(s) are valid; would create %(created)d, "
+                                "update %(updated)d. Nothing was written.") % counts)
         else:
             self.stdout.write(self.style.SUCCESS(
                 _("%(total)d row(s) imported: %(created)d created, %(updated)d updated.") % counts))
@@ -117,7 +117,7 @@ class ExportCommand(BaseCommand):
         areas = Area.objects.all()
         if area:
             if not Area.objects.filter(code=area).exists():
-                raise CommandError(_("No area has the code %(code)s.") % {"code": area})
+                raise CommandError(_("There is no area with code %(code)s.") % {"code": area})
             areas = areas.under(area)
         if what == "grids":
             self._grids(areas, output)
@@ -147,7 +147,7 @@ class ExportCommand(BaseCommand):
             qs = qs.filter(area__code__gte=low, area__code__lt=high)
         output = output or Path(f"people-{timezone.localdate():%Y%m%d}.xlsx")
         self._write(output, export_people(qs))
-        self.stdout.write(self.style.SUCCESS(_("People written to %(path)s.") % {"path": output}))
+        self.stdout.write(self.style.SUCCESS(_("People exported to %(path)s.") % {"path": output}))
 
     def _write(self, output: Path, data: bytes) -> None:
         try:
