@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,5 +6,5 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("<int:pk>/", views.person_detail, name="detail"),
-    path("import/", views.import_people, name="import"),
+    path("", include("linli.people.urls_import")),  # import/…, export.xlsx (people-excel)
 ]
