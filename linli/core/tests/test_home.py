@@ -1,0 +1,160 @@
+"""The home page and navigation bar give each role the links to what it does, and no others."""
+
+import pytest
+from django.urls import reverse
+
+from linli.core.models import User
+from linli.places.models import PartnerUnit
+
+PEOPLE, IMPORT, TREE, MAP, ADMIN = "/people/", "/people/import/", "/places/tree/", "/places/map/", "/admin/"
+ALL_LINKS = {PEOPLE, IMPORT, TREE, MAP, ADMIN}
+DEPARTMENT_NOTICE = "交办给本部门的案件"
+SHOP_NOTICE = "在本店兑换积分"
+
+
+@pytest.fixture
+def shop(tree):
+    return PartnerUnit.objects.create(kind="sponsor_shop", name="好邻居超市", area=tree.comm_a1)
+
+
+def home_links(client, user) -> tuple[set[str], str]:
+    client.force_login(user)
+    page = client.get(reverse("home"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    return {url for url in ALL_LINKS | {grid_url(c) for c in CODES} if f'href="{url}"' in html}, html
+
+
+CODES = ["500113001001001", "500113001001002", "500113002001001"]
+
+
+def grid_url(code):
+    return f"/places/grids/{code}/"
+
+
+def me(user):
+    return f"/people/{user.person_id}/"
+
+
+@pytest.mark.parametrize("role", ["grid_worker", "part_time_grid_member"])
+def test_grid_member_sees_their_grid_people_and_map_only(client, tree, make_user, role):
+    user = make_user("w", role, tree.g1)
+    links, html = home_links(client, user)
+    assert links == {PEOPLE, grid_url(tree.g1.code), MAP}
+    assert f'href="{me(user)}"' in html
+    assert "本网格人员" in html and "一网格" in html  # the grid's tile bears its name
+
+
+def test_grid_worker_of_two_grids_gets_a_tile_for_each(client, tree, make_user):
+    from linli.people.models import RoleAssignment
+
+    user = make_user("w", "grid_worker", tree.g1)
+    RoleAssignment.objects.create(person=user.person, role="grid_worker", area=tree.g2, starts_on="2020-01-01")
+    links, html = home_links(client, user)
+    assert {grid_url(tree.g1.code), grid_url(tree.g2.code)} <= links
+    assert "一网格" in html and "二网格" in html
+
+
+@pytest.mark.parametrize("role, area", [("community_staff", "comm_a1"), ("street_staff", "street_a"),
+                                        ("district_admin", "district")])
+def test_staff_see_people_import_tree_and_map_but_no_admin(client, tree, make_user, role, area):
+    user = make_user("s", role, getattr(tree, area))
+    links, html = home_links(client, user)
+    assert links == {PEOPLE, IMPORT, TREE, MAP}
+    assert "人员" in html and "导入人员" in html and "组织架构" in html and "网格地图" in html
+
+
+def test_staff_with_admin_access_also_see_the_admin(client, tree, make_user):
+    user = make_user("s", "community_staff", tree.comm_a1)
+    user.is_staff = True
+    user.save()
+    links, html = home_links(client, user)
+    assert links == {PEOPLE, IMPORT, TREE, MAP, ADMIN}
+    assert "管理后台" in html
+
+
+def test_superuser_sees_everything_including_admin(client, tree):
+    user = User.objects.create_superuser("root", password="x-long-password")
+    links, html = home_links(client, user)
+    assert links == {PEOPLE, IMPORT, TREE, MAP, ADMIN}
+    assert "我的台账" not in html  # no person linked, no record
+
+
+def test_department_handler_sees_the_department_notice_and_no_people(client, tree, make_user):
+    user = make_user("d", "department_handler", department=tree.dept)
+    links, html = home_links(client, user)
+    assert links == set()
+    assert "本部门" in html and DEPARTMENT_NOTICE in html and "案件模块上线后" in html
+    assert f'href="{me(user)}"' in html
+
+
+def test_sponsor_staff_see_the_shop_notice_and_no_people(client, tree, make_user, shop):
+    user = make_user("p", "sponsor_staff", partner=shop, home=tree.g1)
+    links, html = home_links(client, user)
+    assert links == set()
+    assert "本商户" in html and SHOP_NOTICE in html
+    assert DEPARTMENT_NOTICE not in html
+
+
+@pytest.mark.parametrize("role", [None, "volunteer", "building_head"])
+def test_resident_or_rider_sees_only_their_own_record(client, tree, make_user, role):
+    user = make_user("r", role, tree.g1)
+    links, html = home_links(client, user)
+    assert links == set()
+    assert f'href="{me(user)}"' in html and "我的台账" in html
+    assert DEPARTMENT_NOTICE not in html and SHOP_NOTICE not in html
+
+
+def test_user_without_person_or_role_is_told_to_ask_the_community(client, db):
+    user = User.objects.create_user("nobody", password="x-long-password")
+    links, html = home_links(client, user)
+    assert links == set()
+    assert "尚未分配角色" in html
+
+
+def test_home_shows_role_names_in_chinese(client, tree, make_user):
+    user = make_user("w", "grid_worker", tree.g1)
+    _links, html = home_links(client, user)
+    assert "专职网格员" in html
+    assert "Full-time grid worker" not in html
+
+
+def test_navigation_bar_repeats_the_main_links_and_marks_the_current_page(client, tree, make_user):
+    user = make_user("s", "community_staff", tree.comm_a1)
+    client.force_login(user)
+    html = client.get(reverse("home")).content.decode()
+    nav = html[html.index('<nav class="mainnav"'):html.index("</nav>")]
+    for url in (PEOPLE, IMPORT, TREE, MAP, me(user)):
+        assert f'href="{url}"' in nav
+    assert '<a href="/" aria-current="page">首页</a>' in nav
+
+
+def test_navigation_marks_my_record_not_people_on_my_person_page(rf, tree, make_user):
+    from linli.core.context_processors import linli
+
+    user = make_user("s", "community_staff", tree.comm_a1)
+    request = rf.get(me(user))
+    request.user = user
+    links = linli(request)["nav_links"]()
+    current = [link["url"] for link in links if link["current"]]
+    assert current == [me(user)]
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_home_page_query_count_does_not_grow_with_grids(client, tree, make_user, django_assert_max_num_queries):
+    from linli.people.models import RoleAssignment
+    from linli.places.models import Area
+
+    user = make_user("w", "grid_worker", tree.g1)
+    client.force_login(user)
+    with django_assert_max_num_queries(5):
+        client.get(reverse("home"))
+    for n in range(3, 13):
+        grid = Area.objects.create(level="grid", code=f"500113001001{n:03d}", name=f"{n}网格", parent=tree.comm_a1)
+        RoleAssignment.objects.create(person=user.person, role="grid_worker", area=grid, starts_on="2020-01-01")
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("home")).status_code == 200
