@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .geo import GeometryError, set_centre, validate_boundary
 from .models import (
+    PARENT_LEVEL,
     Area,
     AreaLevel,
     Building,
@@ -47,13 +48,10 @@ class AreaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.level_fixed:
             self.instance.level = self.level_fixed
-            self.fields.pop("level", None)
-            if self.level_fixed != AreaLevel.GRID:
-                self.fields.pop("boundary", None)
-            if self.level_fixed == AreaLevel.DISTRICT:
-                self.fields.pop("parent", None)
         if "parent" in self.fields:
-            self.fields["parent"].queryset = Area.objects.exclude(level=AreaLevel.GRID)
+            parent_level = PARENT_LEVEL.get(self.level_fixed)
+            self.fields["parent"].queryset = (Area.objects.filter(level=parent_level) if parent_level
+                                              else Area.objects.exclude(level=AreaLevel.GRID))
 
     def clean_boundary(self):
         boundary = self.cleaned_data.get("boundary")
@@ -86,6 +84,7 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
     ordering = ["code"]
+    fields = ["level", "code", "name", "parent", "boundary", "centre_lat", "centre_lng", "description", "updated_at"]
     readonly_fields = ["centre_lat", "centre_lng", "updated_at"]
 
     @admin.display(boolean=True, description=_("boundary"))
@@ -99,8 +98,14 @@ class AreaAdmin(admin.ModelAdmin):
 
 def _level_admin(model: type[Area], level: str) -> type[AreaAdmin]:
     form = type(f"{model.__name__}Form", (AreaForm,), {"level_fixed": level})
+    fields = [f for f in AreaAdmin.fields if f != "level"]
+    if level != AreaLevel.GRID:
+        fields = [f for f in fields if f not in ("boundary", "centre_lat", "centre_lng")]
+    if level == AreaLevel.DISTRICT:
+        fields.remove("parent")
     attrs = {
         "form": form,
+        "fields": fields,
         "list_filter": [("parent", admin.RelatedOnlyFieldListFilter)] if level != AreaLevel.DISTRICT else [],
         "list_display": ["code", "name", "parent", "has_boundary", "updated_at"] if level == AreaLevel.GRID
         else ["code", "name", "parent", "updated_at"],
