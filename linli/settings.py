@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "linli.places",
     "linli.people",
     "linli.cases",
+    "linli.open311",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,11 @@ LINLI_DUPLICATE_METRES = int(os.environ.get("LINLI_DUPLICATE_METRES", "50"))
 LINLI_DUPLICATE_DAYS = int(os.environ.get("LINLI_DUPLICATE_DAYS", "7"))
 LINLI_WORK_HOURS = os.environ.get("LINLI_WORK_HOURS", "09:00-18:00")
 LINLI_ESCALATE_AFTER_HOURS = int(os.environ.get("LINLI_ESCALATE_AFTER_HOURS", "8"))
+
+# Open311: calls per minute per API key and per IP address (anonymous reads), and POSTs per key.
+LINLI_OPEN311_PER_MINUTE_KEY = int(os.environ.get("LINLI_OPEN311_PER_MINUTE_KEY", "600"))
+LINLI_OPEN311_PER_MINUTE_IP = int(os.environ.get("LINLI_OPEN311_PER_MINUTE_IP", "120"))
+LINLI_OPEN311_WRITES_PER_MINUTE = int(os.environ.get("LINLI_OPEN311_WRITES_PER_MINUTE", "60"))
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("places/", include("linli.places.urls")),
     path("people/", include("linli.people.urls")),
+    path("open311/", include("linli.open311.urls")),
     path("admin/", admin.site.urls),
 ]
 

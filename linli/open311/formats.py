@@ -1,0 +1,46 @@
+"""Open311 answers in JSON and in the spec's XML."""
+
+from __future__ import annotations
+
+import json
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+from django.http import HttpResponse
+
+# The XML element of each list item, by the list's root element.
+ITEM_NAMES = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute",
+              "values": "value", "endpoints": "endpoint", "formats": "format"}
+
+
+def _fill(parent: Element, value) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _fill(SubElement(parent, key), item)
+    elif isinstance(value, list):
+        name = ITEM_NAMES.get(parent.tag, "item")
+        for item in value:
+            _fill(SubElement(parent, name), item)
+    elif value is None:
+        return
+    elif isinstance(value, bool):
+        parent.text = "true" if value else "false"
+    else:
+        parent.text = str(value)
+
+
+def to_xml(root: str, value) -> bytes:
+    element = Element(root)
+    _fill(element, value)
+    return b'<?xml version="1.0" encoding="utf-8"?>' + tostring(element, encoding="utf-8")
+
+
+def respond(fmt: str, root: str, value, status: int = 200) -> HttpResponse:
+    """``value`` as JSON, or as XML under ``root`` (lists of ``ITEM_NAMES[root]`` elements)."""
+    if fmt == "xml":
+        return HttpResponse(to_xml(root, value), content_type="text/xml; charset=utf-8", status=status)
+    return HttpResponse(json.dumps(value, ensure_ascii=False), content_type="application/json; charset=utf-8",
+                        status=status)
+
+
+def error(fmt: str, status: int, description: str) -> HttpResponse:
+    return respond(fmt, "errors", [{"code": status, "description": description}], status=status)

@@ -1,0 +1,135 @@
+"""Open311 GeoReport v2: API keys, the extra questions of a service, and what a request brought."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.cases.models import Case, Category
+from linli.places.models import Area
+
+KEY_PREFIX_LENGTH = 8
+
+
+def hash_key(raw: str) -> str:
+    """Keys are 256-bit random strings, so one SHA-256 is enough (no password stretching needed)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def active(self) -> ApiKeyQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def for_raw(self, raw: str) -> ApiKey | None:
+        if not raw or len(raw) < KEY_PREFIX_LENGTH or len(raw) > 100:
+            return None
+        key = self.active().filter(prefix=raw[:KEY_PREFIX_LENGTH]).first()
+        if key is None or not secrets.compare_digest(key.key_hash, hash_key(raw)):
+            return None
+        return key
+
+
+class ApiKey(models.Model):
+    """A client's key: stored hashed, tied to the org unit whose scope its requests are filed into."""
+
+    name = models.SlugField(_("name"), max_length=50, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=KEY_PREFIX_LENGTH, db_index=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    area = models.ForeignKey(Area, models.PROTECT, related_name="api_keys", verbose_name=_("org unit"))
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_new_key(self) -> str:
+        """Generate a key, keep only its hash, and return it (shown once)."""
+        raw = secrets.token_urlsafe(32)
+        self.prefix, self.key_hash = raw[:KEY_PREFIX_LENGTH], hash_key(raw)
+        return raw
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
+
+
+class Datatype(models.TextChoices):
+    STRING = "string", _("Short text")
+    NUMBER = "number", _("Number")
+    DATETIME = "datetime", _("Date and time")
+    TEXT = "text", _("Long text")
+    SINGLE = "singlevaluelist", _("One of a list")
+    MULTI = "multivaluelist", _("Several of a list")
+
+
+class ServiceAttribute(models.Model):
+    """An extra question a category asks (GeoReport service definition)."""
+
+    category = models.ForeignKey(Category, models.CASCADE, related_name="attributes", verbose_name=_("category"))
+    code = models.SlugField(_("code"), max_length=40)
+    variable = models.BooleanField(_("asks for input"), default=True)
+    datatype = models.CharField(_("data type"), max_length=20, choices=Datatype.choices, default=Datatype.STRING)
+    required = models.BooleanField(_("required"), default=False)
+    description = models.CharField(_("question"), max_length=200)
+    datatype_description = models.CharField(_("input hint"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    values = models.JSONField(_("choices"), default=list, blank=True,
+                              help_text=_('For lists: [{"key": "k", "name": "Name"}, …]'))
+
+    class Meta:
+        verbose_name = _("service attribute")
+        verbose_name_plural = _("service attributes")
+        ordering = ["category", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="attribute_code_per_category")]
+
+    def __str__(self) -> str:
+        return f"{self.category.code}:{self.code}"
+
+
+class Open311Request(models.Model):
+    """What arrived through Open311 for a case (or, while a street reviews it first, instead of one)."""
+
+    token = models.UUIDField(_("token"), unique=True)
+    api_key = models.ForeignKey(ApiKey, models.PROTECT, related_name="requests", verbose_name=_("API key"))
+    case = models.OneToOneField(Case, models.CASCADE, null=True, blank=True, related_name="open311",
+                                verbose_name=_("case"))
+    data = models.JSONField(_("submitted fields"), default=dict)
+    attributes = models.JSONField(_("attribute answers"), default=dict, blank=True)
+    media_url = models.URLField(_("media URL"), max_length=500, blank=True)
+    rejected = models.BooleanField(_("rejected in review"), default=False)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 request")
+        verbose_name_plural = _("Open311 requests")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return str(self.case or self.token)
+
+
+class StreetOpen311Settings(models.Model):
+    street = models.OneToOneField(Area, models.CASCADE, related_name="open311_settings", verbose_name=_("street"))
+    review_before_filing = models.BooleanField(
+        _("review Open311 reports before filing"), default=False,
+        help_text=_("Clients get a token; the case is filed once staff accept the report."))
+
+    class Meta:
+        verbose_name = _("Open311 street setting")
+        verbose_name_plural = _("Open311 street settings")
+
+    def __str__(self) -> str:
+        return self.street.name
