@@ -269,4 +269,5 @@ def test_locate_form_on_the_map_answers_htmx_with_a_fragment(tree, login, make_u
     other = client.get(url, {"lat": "29.401", "lng": "106.601"}, HTTP_HX_REQUEST="true").content.decode()
     assert "三网格" in other and reverse("places:grid", args=[tree.h1.code]) not in other
     bad = client.get(url, {"lat": "x", "lng": "1"}, HTTP_HX_REQUEST="true")
-    assert bad.status_code == 200 and 'role="alert"' in bad.content.decode() and "纬度必须是数字" in bad.content.decode()
+    text = bad.content.decode()
+    assert bad.status_code == 200 and 'role="alert"' in text and "纬度必须是数字" in text
