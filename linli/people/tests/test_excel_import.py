@@ -355,3 +355,14 @@ def test_lookups_are_bulk_not_one_query_per_row(tree, household, django_assert_m
         assert run(small, dry_run=True).ok
     with django_assert_max_num_queries(12):
         assert run(big, dry_run=True).ok
+
+
+def test_row_numbers_are_those_of_the_sheet_even_after_empty_rows(tree):
+    rows = [resident(1, tree.g1.code), [None] * len(excel.COLUMNS), [None] * len(excel.COLUMNS),
+            resident(2, tree.g1.code, 手机号="1")]
+    report = run(xlsx(rows))
+    assert [(e.row, e.column) for e in report.errors] == [(5, "手机号")] and report.total == 2
+
+
+def test_headers_are_matched_without_surrounding_spaces(tree):
+    assert run(xlsx([["丙", tree.g1.code]], headers=[" 姓名 ", "所属区域编码\n"])).ok

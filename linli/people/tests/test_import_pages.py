@@ -177,3 +177,13 @@ def test_export_page_runs_a_bounded_number_of_queries(client, staff, tree, make_
     with django_assert_max_num_queries(10):
         response = client.get(reverse("people:export"))
     assert len(read_xlsx(io.BytesIO(response.content).getvalue())) == 32
+
+
+def test_export_honours_the_people_list_filters(client, staff, tree, make_person):
+    services = pytest.importorskip("linli.people.services")
+    if not hasattr(services, "filter_people"):
+        pytest.skip("the people list filters are not there yet")
+    make_person(tree.g1, name="张三丰")
+    make_person(tree.g1, name="李四")
+    names = [row[0] for row in read_xlsx(client.get(reverse("people:export"), {"q": "张三"}).content)[1:]]
+    assert names == ["张三丰"]
