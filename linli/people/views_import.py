@@ -15,10 +15,12 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -142,10 +144,10 @@ def download_template(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered(qs, params):
-    """The people list's own filters, when the people pages provide them (``services.filter_people``)."""
+    """The people list's own filters (``services.filter_people``); raises ``ValidationError`` when invalid."""
     try:
         from .services import filter_people
-    except ImportError:
+    except ImportError:  # the list filters are not installed: the scope alone applies
         return qs
     return filter_people(qs, params)
 
@@ -155,7 +157,10 @@ def _filtered(qs, params):
 def export(request: HttpRequest) -> HttpResponse:
     """The people list, with the same filters, as .xlsx (ID-card and mobile numbers masked)."""
     _require(request, "export_people")
-    people = _filtered(scoped(Person.objects.all(), request.user), request.GET)
+    try:
+        people = _filtered(scoped(Person.objects.all(), request.user), request.GET)
+    except ValidationError:  # the list page shows what is wrong with the filters
+        return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
     if people.count() > EXPORT_MAX_ROWS:
         messages.error(request, _("More than %(max)d people match; please narrow the filters before exporting.")
                        % {"max": EXPORT_MAX_ROWS})

@@ -187,3 +187,11 @@ def test_export_honours_the_people_list_filters(client, staff, tree, make_person
     make_person(tree.g1, name="李四")
     names = [row[0] for row in read_xlsx(client.get(reverse("people:export"), {"q": "张三"}).content)[1:]]
     assert names == ["张三丰"]
+
+
+def test_export_with_invalid_filters_goes_back_to_the_list(client, staff, tree):
+    services = pytest.importorskip("linli.people.services")
+    if not hasattr(services, "filter_people"):
+        pytest.skip("the people list filters are not there yet")
+    response = client.get(reverse("people:export"), {"age": "old"})
+    assert response.status_code == 302 and response["Location"] == reverse("people:list") + "?age=old"
