@@ -50,7 +50,7 @@
           style: STYLE,
           onEachFeature: function (f, l) { l.bindPopup(popup(f, el.dataset.openLabel)); l.bindTooltip(f.properties.name); }
         }).addTo(map);
-        if (data.features.length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
+        if (data.features.length) { fit(map, layer); }
         else { var empty = document.getElementById("grid-map-empty"); if (empty) { empty.hidden = false; } }
       })
       .catch(function () {
@@ -62,10 +62,17 @@
       });
   }
 
+  function fit(map, layer) {
+    // The container may still be settling into its grid column: measure again before fitting.
+    map.invalidateSize();
+    map.fitBounds(layer.getBounds(), { padding: [12, 12] });
+  }
+
   function boundaryMap(el) {
     var map = baseMap(el);
     var layer = L.geoJSON(JSON.parse(el.dataset.boundary), { style: STYLE }).addTo(map);
-    map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+    fit(map, layer);
+    window.addEventListener("load", function () { fit(map, layer); });
   }
 
   function init() {
