@@ -41,3 +41,14 @@ def check_deadlines() -> None:
     from .deadlines import check_deadlines as run
 
     log.info("deadlines: %s", run())
+
+
+@db_task()
+def make_thumbnail(photo_id: int) -> None:
+    """The 320 px thumbnail of a case photo (cases-intake)."""
+    from .models import CasePhoto
+    from .photos import build_thumbnail
+
+    photo = CasePhoto.objects.filter(pk=photo_id).first()
+    if photo is not None and not photo.thumbnail:
+        build_thumbnail(photo)

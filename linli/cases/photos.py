@@ -1,0 +1,172 @@
+"""Case photos: check every upload with Pillow, keep only a clean JPEG, make thumbnails in the background.
+
+An upload must really be a JPEG, PNG or WebP (whatever its name or content type says), no larger than
+``LINLI_PHOTO_MAX_BYTES`` and no more than ``LINLI_PHOTO_MAX_PIXELS`` (decompression bombs).  Its EXIF GPS
+position is read first, then the image is turned upright (EXIF orientation), shrunk to a long side of
+1600 px and re-encoded as a JPEG without any metadata, under a random UUID file name.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import uuid
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from .models import Case, CasePhoto
+
+log = logging.getLogger(__name__)
+
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
+MAX_SIDE = 1600
+THUMB_SIDE = 320
+MAX_REPORT_PHOTOS = 3
+JPEG_QUALITY = 85
+
+
+class PhotoError(ValidationError):
+    """An upload that is not an acceptable photo; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    """A checked upload: clean JPEG bytes, their size, and the GPS position its EXIF carried (if any)."""
+
+    data: bytes
+    width: int
+    height: int
+    gps: tuple[float, float] | None
+    source_format: str
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "LINLI_PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def max_pixels() -> int:
+    return int(getattr(settings, "LINLI_PHOTO_MAX_PIXELS", 40_000_000))
+
+
+def _read(upload) -> bytes:
+    limit = max_bytes()
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise PhotoError(_("The photo is too large (at most %(mb)d MB).") % {"mb": limit // (1024 * 1024)})
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise PhotoError(_("The photo is too large (at most %(mb)d MB).") % {"mb": limit // (1024 * 1024)})
+    if not data:
+        raise PhotoError(_("The photo file is empty."))
+    return data
+
+
+def _degrees(value, ref) -> float | None:
+    d, m, s = (float(x) for x in value)
+    result = d + m / 60 + s / 3600
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii", "ignore")
+    if str(ref).strip().upper() in ("S", "W"):
+        result = -result
+    return result if math.isfinite(result) else None
+
+
+def read_gps(image: Image.Image) -> tuple[float, float] | None:
+    """Decimal (lat, lng) from the EXIF GPS tags, or ``None`` when absent, malformed or out of range."""
+    try:
+        gps = image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+        if not gps or 2 not in gps or 4 not in gps:
+            return None
+        lat = _degrees(gps[2], gps.get(1, "N"))
+        lng = _degrees(gps[4], gps.get(3, "E"))
+    except Exception:  # noqa: BLE001 - EXIF from phones is often broken; a bad tag means "no position"
+        return None
+    if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180) or (lat == 0 and lng == 0):
+        return None
+    return round(lat, 7), round(lng, 7)
+
+
+def _too_many_pixels() -> PhotoError:
+    return PhotoError(_("The photo has too many pixels (at most %(mp)d megapixels).")
+                      % {"mp": max_pixels() // 1_000_000})
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def _encode(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif=, no icc_profile=: nothing kept
+    return out.getvalue()
+
+
+def inspect_upload(upload) -> CheckedImage:
+    """Check an uploaded file and return a clean JPEG of it, or raise ``PhotoError`` with a clear message."""
+    data = _read(upload)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
+            if image.width * image.height > max_pixels():
+                raise _too_many_pixels()
+            source_format = image.format
+            gps = read_gps(image)  # before anything drops the EXIF
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except PhotoError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise PhotoError(_("This file is not a photo we accept: send a JPEG, PNG or WebP image.")) from None
+    try:
+        image = ImageOps.exif_transpose(image) or image
+    except Exception:  # noqa: BLE001 - a malformed orientation tag: keep the image as it is
+        log.info("ignoring a malformed EXIF orientation")
+    image = _flatten(image)
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    return CheckedImage(data=_encode(image), width=image.width, height=image.height, gps=gps,
+                        source_format=source_format)
+
+
+def save_photo(case: Case, upload, *, kind: str, user=None) -> CasePhoto:
+    """Store a checked photo (an upload or a ``CheckedImage``) on ``case``; the thumbnail follows in the worker."""
+    checked = upload if isinstance(upload, CheckedImage) else inspect_upload(upload)
+    if kind == CasePhoto.Kind.REPORT and case.photos.filter(kind=kind).count() >= MAX_REPORT_PHOTOS:
+        raise PhotoError(_("A report takes at most %(n)d photos.") % {"n": MAX_REPORT_PHOTOS})
+    photo = CasePhoto(uuid=uuid.uuid4(), case=case, kind=kind, width=checked.width, height=checked.height,
+                      gps_lat=checked.gps[0] if checked.gps else None,
+                      gps_lng=checked.gps[1] if checked.gps else None)
+    photo.image.save(f"{photo.uuid}.jpg", ContentFile(checked.data), save=False)
+    photo.save()
+    log.info("case %s: %s photo %s added by user %s", case.number, kind, photo.uuid, getattr(user, "pk", None))
+    from .tasks import make_thumbnail
+
+    photo_id = photo.pk
+    transaction.on_commit(lambda: make_thumbnail(photo_id))
+    return photo
+
+
+def build_thumbnail(photo: CasePhoto) -> None:
+    """Write the 320 px thumbnail of ``photo`` (already a clean JPEG)."""
+    with photo.image.open("rb") as f, Image.open(f) as image:
+        image.load()
+        small = image.convert("RGB")
+    small.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    photo.thumbnail.save(f"{photo.uuid}.jpg", ContentFile(_encode(small)), save=False)
+    photo.save(update_fields=["thumbnail"])

@@ -1,0 +1,25 @@
+"""Case pages under /cases/.  Intake routes here; the desk's routes (inbox, board, case page) come from
+``urls_desk.py``, included at the end in the same ``cases`` namespace."""
+
+from importlib.util import find_spec
+
+from django.urls import include, path
+
+from . import views_intake as views
+
+app_name = "cases"
+urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("report/duplicates/", views.report_duplicates, name="report_duplicates"),
+    path("report/support/", views.report_support, name="report_support"),
+    path("report/done/<str:number>/", views.report_done, name="report_done"),
+    path("new/", views.staff_new, name="new"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/<str:number>/", views.mine_detail, name="mine_detail"),
+    path("mine/<str:number>/rate/", views.rate, name="rate"),
+    path("photos/<uuid:photo_uuid>/", views.photo, name="photo"),
+    path("photos/<uuid:photo_uuid>/thumb/", views.photo, {"thumb": True}, name="photo_thumb"),
+]
+
+if find_spec("linli.cases.urls_desk") is not None:  # the cases-desk engineer's routes
+    urlpatterns.append(path("", include("linli.cases.urls_desk")))

@@ -1,0 +1,223 @@
+"""Intake pages: the phone report page (随手拍), staff intake, "my reports", and case photos."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from linli.core.scope import scoped
+
+from . import intake
+from .models import Case, CasePhoto, Rating
+from .services import CaseError, transition
+
+SEEN_KEY = "linli_cases_seen"
+PAGE_SIZE = 20
+
+
+def _ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _remember(request: HttpRequest, number: str) -> None:
+    """The session may show the confirmation page of the cases it filed or supported (also anonymous)."""
+    seen = request.session.get(SEEN_KEY, [])
+    if number not in seen:
+        request.session[SEEN_KEY] = (seen + [number])[-20:]
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+def _report_context(request: HttpRequest, form, **extra) -> dict:
+    anonymous = not request.user.is_authenticated
+    return {"form": form, "category_groups": intake.category_groups(), "anonymous": anonymous,
+            "anonymous_streets": list(intake.anonymous_streets()) if anonymous else [],
+            "max_photos": intake.MAX_REPORT_PHOTOS, "max_description": intake.MAX_DESCRIPTION, **extra}
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """随手拍: category, up to three photos, the place, a few words."""
+    anonymous = not request.user.is_authenticated
+    if anonymous and not intake.anonymous_streets().exists():
+        return redirect_to_login(request.get_full_path())
+    if request.method == "GET":
+        return render(request, "cases/report.html", _report_context(
+            request, intake.ReportForm(initial={"client_token": str(uuid.uuid4())})))
+    form = intake.ReportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "cases/report.html", _report_context(request, form), status=400)
+    data = form.cleaned_data
+    try:
+        if (case := intake.existing_case(data["client_token"], request.user)) is None:
+            duplicates = [] if data["confirm_new"] else intake.duplicates_for(data["category"], data["location"])
+            if duplicates:
+                return render(request, "cases/report.html",
+                              _report_context(request, form, duplicates=duplicates), status=409)
+            case, _created = intake.submit_report(
+                user=request.user, category=data["category"], description=data["description"],
+                location=data["location"], uploads=request.FILES.getlist("photos"),
+                client_token=data["client_token"], location_source=data["location_source"],
+                anonymous_ip=_ip(request) if anonymous else None)
+    except ValidationError as exc:
+        return render(request, "cases/report.html",
+                      _report_context(request, form, errors=_messages_of(exc)), status=400)
+    _remember(request, case.number)
+    return redirect("cases:report_done", number=case.number)
+
+
+@require_GET
+def report_duplicates(request: HttpRequest) -> HttpResponse:
+    """The open cases of this category near this point (shown to the reporter before filing)."""
+    if not request.user.is_authenticated and not intake.anonymous_streets().exists():
+        raise Http404
+    form = intake.ReportForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    duplicates = intake.duplicates_for(data.get("category"), data.get("location"))
+    return render(request, "cases/report_duplicates.html", {"duplicates": duplicates, "form": form})
+
+
+@require_POST
+def report_support(request: HttpRequest) -> HttpResponse:
+    """我也遇到了: a "me too" on a suspected duplicate instead of a new report."""
+    anonymous = not request.user.is_authenticated
+    if anonymous and not intake.anonymous_streets().exists():
+        return redirect_to_login(reverse("cases:report"))
+    form = intake.ReportForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        if data.get("category") is None or data.get("location") is None:
+            raise intake.IntakeError(_("That case is no longer open near this place; please file your report."))
+        case = intake.me_too(user=request.user, number=request.POST.get("number", ""), category=data["category"],
+                             location=data["location"], anonymous_ip=_ip(request) if anonymous else None)
+    except ValidationError as exc:
+        form = intake.ReportForm(request.POST)
+        return render(request, "cases/report.html",
+                      _report_context(request, form, errors=_messages_of(exc)), status=400)
+    _remember(request, case.number)
+    return redirect(reverse("cases:report_done", kwargs={"number": case.number}) + "?supported=1")
+
+
+@require_GET
+def report_done(request: HttpRequest, number: str) -> HttpResponse:
+    case = Case.objects.filter(number=number).select_related("category", "area").first()
+    if case is None or number not in request.session.get(SEEN_KEY, []):
+        raise Http404
+    own = request.user.is_authenticated and case.reporter_id == request.user.pk
+    return render(request, "cases/report_done.html",
+                  {"case": case, "own": own, "supported": request.GET.get("supported") == "1"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_new(request: HttpRequest) -> HttpResponse:
+    """Staff intake for the hotline, WeChat groups, opinion drives and patrols."""
+    if not intake.can_take_intake(request.user):
+        raise Http404
+    areas = intake.intake_areas(request.user)
+    form = intake.StaffIntakeForm(request.POST or None, areas=areas)
+    status = 200
+    errors: list[str] = []
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case, _created = intake.submit_report(
+                    user=request.user, category=data["category"], description=data["description"],
+                    location=data["location"], uploads=request.FILES.getlist("photos"), channel=data["channel"],
+                    area=data["area"], allowed_codes=intake.intake_area_codes(request.user),
+                    caller_name=data["caller_name"].strip(), callback_phone=data["callback_phone"],
+                    channel_ref=data["channel_ref"].strip(), address=data["address"].strip(),
+                    location_source="map")
+            except ValidationError as exc:
+                errors, status = _messages_of(exc), 400
+            else:
+                messages.success(request, _("Case %(number)s was filed.") % {"number": case.number})
+                return redirect("cases:new")
+        else:
+            status = 400
+    return render(request, "cases/intake.html",
+                  {"form": form, "errors": errors, "max_photos": intake.MAX_REPORT_PHOTOS}, status=status)
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """My reports, newest first, a page at a time by key (``?after=<id>``)."""
+    qs = intake.my_cases(request.user)
+    after = request.GET.get("after", "")
+    if after.isdigit():
+        qs = qs.filter(id__lt=int(after))
+    rows = list(qs[:PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return render(request, "cases/mine.html",
+                  {"cases": rows, "next_after": rows[-1].pk if more else None, "after": after})
+
+
+@login_required
+@require_GET
+def mine_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = intake.my_case(request.user, number)
+    return render(request, "cases/mine_detail.html",
+                  {"case": case, "can_rate": intake.can_rate(case), "ratings": Rating.choices})
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, number: str) -> HttpResponse:
+    case = intake.my_case(request.user, number)
+    rating = request.POST.get("rating", "")
+    note = request.POST.get("note", "").strip()
+    if len(note) > intake.MAX_DESCRIPTION:
+        messages.error(request, _("Please keep the comment under %(n)d characters.") % {"n": intake.MAX_DESCRIPTION})
+    else:
+        try:
+            transition(case, "rate", request.user, rating=rating, note=note)
+        except (CaseError, PermissionDenied) as exc:
+            messages.error(request, " ".join(_messages_of(exc)) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Thank you for your rating."))
+    return redirect("cases:mine_detail", number=case.number)
+
+
+def _may_see_photo(user, photo: CasePhoto) -> bool:
+    case = photo.case
+    if photo.hidden:
+        return scoped(Case.objects.filter(pk=case.pk), user).exists() if user.is_authenticated else False
+    if photo.public_approved and not case.public_hidden:
+        return True
+    if not user.is_authenticated:
+        return False
+    if case.reporter_id == user.pk:
+        return True
+    return scoped(Case.objects.filter(pk=case.pk), user).exists()
+
+
+@require_GET
+def photo(request: HttpRequest, photo_uuid, thumb: bool = False) -> HttpResponse:
+    """A case photo, to the reporter, to staff whose scope covers the case, or to all once approved."""
+    item = get_object_or_404(CasePhoto.objects.select_related("case"), uuid=photo_uuid)
+    if not _may_see_photo(request.user, item):
+        raise Http404
+    field = item.thumbnail if thumb and item.thumbnail else item.image
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
