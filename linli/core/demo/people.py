@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from linli.people.models import (
@@ -153,7 +154,7 @@ class Census:
         return chosen
 
 
-def in_building(building) -> callable:
+def in_building(building) -> Callable[[Person], bool]:
     return lambda p: p.household is not None and p.household.unit.building_id == building.id
 
 
