@@ -53,3 +53,12 @@ def test_500_page_renders_without_touching_the_database(rf):
 def test_missing_pages_are_404_not_500_for_a_signed_in_user(client, tree, make_user, path):
     client.force_login(make_user("w", "grid_worker", tree.g1))
     assert client.get(path).status_code == 404
+
+
+def test_expired_form_gives_a_chinese_explanation(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "此页面已过期" in response.content.decode()
