@@ -128,7 +128,9 @@ class ExportCommand(BaseCommand):
         from linli.places.services import export_grids
 
         data = export_grids(areas)
-        text = json.dumps(data, ensure_ascii=False, indent=1)
+        # One feature per line: readable, and diffs well between exports.
+        text = ('{"type": "FeatureCollection", "features": [\n'
+                + ",\n".join(json.dumps(f, ensure_ascii=False) for f in data["features"]) + "\n]}")
         if output is None:
             self.stdout.write(text)
             return

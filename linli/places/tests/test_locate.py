@@ -140,3 +140,14 @@ def test_point_in_a_hole_is_not_in_the_grid(tree):
     tree.h1.save()
     assert locate(29.405, 106.705) is None  # the hole's centre is > 200 m from the ring
     assert locate(29.401, 106.701) == tree.h1
+
+
+def test_saving_or_deleting_an_area_drops_the_index_of_this_process(tree):
+    locate(29.401, 106.501)
+    assert geo._index is not None
+    tree.g2.save()
+    assert geo._index is None
+    locate(29.401, 106.501)
+    tree.comm_b1.name = "乙一社区（改）"
+    tree.comm_b1.save()
+    assert geo._index is None
