@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from linli.conftest import square
-from linli.people.models import Person, RoleAssignment
+from linli.people.models import RoleAssignment
 from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Household, PartnerUnit, PartyOrg
 
 METRE_LAT = 1 / 111_195  # degrees of latitude per metre
@@ -49,8 +49,3 @@ def grow(tree, make_person):
             PartnerUnit.objects.create(kind="sponsor_shop", name=f"小店{seq}", area=grid)
 
     return add
-
-
-@pytest.fixture
-def people_count():
-    return lambda: Person.objects.count()
