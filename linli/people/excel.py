@@ -830,11 +830,13 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def _cell(sheet, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=_safe(value))
-    if isinstance(value, str):
+def _cell(sheet, value: Any) -> Any:
+    value = _safe(value)
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # "=cmd|…" stays text: no formula injection
-    return cell
+        return cell
+    return value
 
 
 def _header_cells(sheet, headers: list[str], notes: dict[str, str]) -> list[WriteOnlyCell]:
