@@ -68,7 +68,8 @@ def service_definition(code: str) -> dict:
         raise Open311Error(404, _("No service with code %(code)s.") % {"code": code})
     return {"service_code": category.code, "attributes": [
         {"variable": a.variable, "code": a.code, "datatype": a.datatype, "required": a.required,
-         "datatype_description": a.datatype_description or None, "order": a.order, "description": a.description,
+         **({"datatype_description": a.datatype_description} if a.datatype_description else {}),
+         "order": a.order, "description": a.description,
          **({"values": [{"key": str(v.get("key")), "name": str(v.get("name"))} for v in a.values]}
             if a.datatype in (Datatype.SINGLE, Datatype.MULTI) else {})}
         for a in category.attributes.all()
@@ -90,7 +91,7 @@ def request_dict(case: Case, *, build_url, with_description: bool) -> dict:
     agency = case.handler_department.name if case.handler_department_id else (
         case.handler_area.name if case.handler_area_id else None)
     due = case.resolve_due or case.accept_due
-    return {
+    return _present({
         "service_request_id": case.number,
         "status": "closed" if closed else "open",
         "status_notes": notes or case.get_status_display(),
@@ -108,7 +109,12 @@ def request_dict(case: Case, *, build_url, with_description: bool) -> dict:
         "lat": round(case.lat, 6) if case.lat is not None else None,
         "long": round(case.lng, 6) if case.lng is not None else None,
         "media_url": _public_photo_url(case, build_url),
-    }
+    })
+
+
+def _present(fields: dict) -> dict:
+    """Leave out empty optional fields: the JSON Schemas allow null, the Swagger file only absence."""
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 def _parse_date(value: str, name: str) -> dt.datetime:
@@ -122,6 +128,8 @@ def _parse_date(value: str, name: str) -> dt.datetime:
     if parsed is None:
         raise Open311Error(400, _("%(name)s is not a W3C date-time, e.g. 2026-11-01T00:00:00+08:00.") % {
             "name": name})
+    if not 1970 <= parsed.year <= 2100:
+        raise Open311Error(400, _("%(name)s must lie between 1970 and 2100.") % {"name": name})
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
