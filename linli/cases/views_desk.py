@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from linli.core.scope import get_scoped_or_404, scoped
 from linli.people.validators import mask_mobile
@@ -75,7 +75,7 @@ def _save_photo(case: Case, upload, *, kind: str, user) -> CasePhoto:
 # --- handler inbox -------------------------------------------------------------------------------
 
 @login_required
-@require_GET
+@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     filters = queries.InboxFilters.from_query(request.GET)
     page = queries.inbox_page(request.user, filters, after=request.GET.get("after"))
@@ -236,7 +236,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case = _get_case(request, number)
     return render(request, "cases/detail.html", _detail_context(request, case))
@@ -342,7 +342,7 @@ def _uuid(value: str) -> uuid.UUID:
 
 
 @login_required
-@require_GET
+@require_safe
 def case_photo(request: HttpRequest, number: str, photo: str, size: str = "full") -> HttpResponse:
     """A case photo for users whose scope covers the case (media never has a public URL)."""
     case = get_scoped_or_404(Case.objects.only("id"), request.user, number=number)
@@ -454,7 +454,7 @@ def _public_choices(filters: queries.PublicFilters) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def public_list(request: HttpRequest) -> HttpResponse:
     """No login: category, status, grid and dates only; never the reporter or the description."""
     filters = queries.PublicFilters.from_query(request.GET)
@@ -466,7 +466,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
                                                  **choices})
 
 
-@require_GET
+@require_safe
 def public_map(request: HttpRequest) -> HttpResponse:
     filters = queries.PublicFilters.from_query(request.GET)
     choices = _public_choices(filters)
@@ -475,7 +475,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
         "filters": filters, "geojson_url": f"{reverse('cases:public_geojson')}?{params.urlencode()}", **choices})
 
 
-@require_GET
+@require_safe
 def public_geojson(request: HttpRequest) -> JsonResponse:
     filters = queries.PublicFilters.from_query(request.GET)
     codes = dict(Area.objects.filter(level=AreaLevel.COMMUNITY, pk=filters.community).values_list("pk", "code")) \
@@ -485,7 +485,7 @@ def public_geojson(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@require_GET
+@require_safe
 def public_photo(request: HttpRequest, photo: str, size: str = "full") -> HttpResponse:
     """A photo staff approved for the public (and did not hide), of a case that is not hidden."""
     item = CasePhoto.objects.filter(uuid=_uuid(photo), public_approved=True, hidden=False,
