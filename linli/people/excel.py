@@ -52,6 +52,7 @@ from .validators import (
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a 5 MB file that inflates beyond this is a zip bomb
+MAX_BLANK_RUN = 10_000  # this many empty rows in a row end the sheet
 PROGRESS_EVERY = 50
 EXPORT_CHUNK = 1000
 CHANGE_REASON = "Excel import"
@@ -216,10 +217,16 @@ def _rows(data: bytes) -> tuple[list[str | None], Iterator[tuple[int, tuple]]]:
     headers = [str(v).strip() if _is_filled(v) else None for v in header]
 
     def body() -> Iterator[tuple[int, tuple]]:
+        blank_run = 0
         try:
             for number, values in enumerate(iterator, start=2):
                 if values and any(_is_filled(v) for v in values):
+                    blank_run = 0
                     yield number, values
+                else:
+                    blank_run += 1
+                    if blank_run > MAX_BLANK_RUN:  # formatted but empty rows to the end of the sheet
+                        break
         except Exception:
             raise _not_xlsx() from None
         finally:

@@ -366,3 +366,10 @@ def test_row_numbers_are_those_of_the_sheet_even_after_empty_rows(tree):
 
 def test_headers_are_matched_without_surrounding_spaces(tree):
     assert run(xlsx([["丙", tree.g1.code]], headers=[" 姓名 ", "所属区域编码\n"])).ok
+
+
+def test_formatted_empty_rows_at_the_end_are_not_read(tree, monkeypatch):
+    monkeypatch.setattr(excel, "MAX_BLANK_RUN", 3)
+    blank = [None] * len(excel.COLUMNS)
+    report = run(xlsx([resident(1, tree.g1.code), *[blank] * 5, resident(2, tree.g1.code, 手机号="1")]))
+    assert report.ok and report.total == 1
