@@ -13,7 +13,7 @@ from linli.people.models import Person, RoleAssignment
 from linli.people.validators import id_check_char
 from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Department, Household
 
-PASSWORD = "correct-horse-9"
+PASSWORD = "correct-horse-9"  # noqa: S105 - test accounts only
 
 
 def square(lng: float, lat: float, size: float = 0.002) -> dict:

@@ -7,7 +7,7 @@ import tempfile
 os.environ.setdefault("LINLI_HOME", tempfile.mkdtemp(prefix="linli-test-"))
 
 from linli.settings import *  # noqa: E402,F403
-from linli.settings import HUEY  # noqa: E402
+from linli.settings import HUEY, STATIC_ROOT  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}

@@ -10,6 +10,7 @@ the scope answers 404 through ``get_scoped_or_404``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -92,10 +93,8 @@ def scope_for(user) -> Scope:
             person_id=user.person_id,
             roles=roles,
         )
-    try:
+    with contextlib.suppress(AttributeError):  # if an object refuses the attribute, recompute next time
         user._linli_scope = scope
-    except AttributeError:  # AnonymousUser is immutable enough; fine to recompute
-        pass
     return scope
 
 

@@ -205,16 +205,16 @@ class Household(models.Model):
         ordering = ["unit", "door"]
         constraints = [models.UniqueConstraint(fields=["unit", "door"], name="household_unique_in_unit")]
 
-    @classmethod
-    def scope_q(cls, scope) -> models.Q:
-        return scope.area_q("grid__code")
+    def __str__(self) -> str:
+        return f"{self.unit.building.name}-{self.unit.number}-{self.door}"
 
     def save(self, *args, **kwargs):
         self.grid_id = self.unit.building.grid_id
         super().save(*args, **kwargs)
 
-    def __str__(self) -> str:
-        return f"{self.unit.building.name}-{self.unit.number}-{self.door}"
+    @classmethod
+    def scope_q(cls, scope) -> models.Q:
+        return scope.area_q("grid__code")
 
 
 class PartyOrgKind(models.TextChoices):
