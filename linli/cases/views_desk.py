@@ -92,13 +92,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
 # --- case page -----------------------------------------------------------------------------------
 
 class ActionForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, a) for a in PAGE_ACTIONS])
-    note = forms.CharField(required=False, max_length=2000)
-    reason = forms.ChoiceField(required=False, choices=REJECT_REASONS)
-    duplicate_of = forms.CharField(required=False, max_length=24)
-    level = forms.ChoiceField(required=False, choices=HandlerLevel.choices)
-    department = forms.ModelChoiceField(required=False, queryset=Department.objects.all())
-    photo = forms.FileField(required=False)
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=[(a, a) for a in PAGE_ACTIONS])
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), required=False, choices=REJECT_REASONS)
+    duplicate_of = forms.CharField(label=gettext_lazy("Duplicate of case number"), required=False, max_length=24)
+    level = forms.ChoiceField(label=gettext_lazy("Handled by"), required=False, choices=HandlerLevel.choices)
+    department = forms.ModelChoiceField(label=gettext_lazy("Department"), required=False,
+                                        queryset=Department.objects.all())
+    photo = forms.FileField(label=gettext_lazy("Photo of the result"), required=False)
 
 
 class ModerationForm(forms.Form):
@@ -257,8 +258,9 @@ def case_act(request: HttpRequest, number: str) -> HttpResponse:
     form = ActionForm(request.POST, request.FILES)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
-        label = form.fields[field].label or field
-        return _refuse(request, case, f"{label}: {errors[0]}" if field != "__all__" else errors[0], 400,
+        message = errors[0] if field == "__all__" else _("%(field)s: %(error)s") % {
+            "field": form.fields[field].label, "error": errors[0]}
+        return _refuse(request, case, message, 400,
                        request.POST.get("action", ""), request.POST)
     data = form.cleaned_data
     action, note = data["action"], data["note"]

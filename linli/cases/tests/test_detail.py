@@ -275,3 +275,14 @@ def test_case_page_query_count_does_not_grow_with_history(client, actors, dispat
     with django_assert_max_num_queries(12):
         response = client.get(page(dispatched))
     assert response.status_code == 200 and len(response.context["timeline"]) == steps + 3
+
+
+def test_too_long_note_and_unknown_level_change_nothing(client, actors, case):
+    login(client, actors.community)
+    response = client.post(act(case), {"action": "reject", "note": "长" * 2001})
+    assert response.status_code == 400 and "2000" in response.context["error"]
+    transition(case, "accept", actors.community)
+    response = client.post(act(case), {"action": "dispatch", "level": "galaxy"})
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED and case.events.count() == 2
