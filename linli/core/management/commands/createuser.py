@@ -7,6 +7,7 @@ import secrets
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from linli.core.accounts import AccountError, create_account, role_help
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             if sys.stdin.isatty():
                 password = getpass.getpass("Password: ")
                 if password != getpass.getpass("Password (again): "):
-                    raise CommandError("The passwords do not match.")
+                    raise CommandError(_("The passwords do not match."))
             else:
                 password, generated = secrets.token_urlsafe(12), True
         try:
@@ -48,9 +49,14 @@ class Command(BaseCommand):
                                      name=name, superuser=superuser)
         except AccountError as exc:
             raise CommandError(str(exc)) from exc
-        who = f" for {account.person.name} (person #{account.person.pk})" if account.person else ""
-        self.stdout.write(self.style.SUCCESS(f"Created user {account.user.username}{who}."))
+        if account.person:
+            done = _("Created user %(username)s for %(name)s (person #%(id)s).") % {
+                "username": account.user.username, "name": account.person.name, "id": account.person.pk}
+        else:
+            done = _("Created user %(username)s.") % {"username": account.user.username}
+        self.stdout.write(self.style.SUCCESS(done))
         if account.assignment:
-            self.stdout.write(f"Role: {account.assignment}")
+            self.stdout.write(_("Role: %(role)s") % {"role": account.assignment})
         if generated:
+            # Printed once, on a line of its own so that scripts can read it.
             self.stdout.write(f"Password: {password}")

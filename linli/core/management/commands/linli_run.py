@@ -9,6 +9,7 @@ other is stopped and the command exits non-zero.
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -20,6 +21,7 @@ from typing import TextIO
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 DEMO_PASSWORD = "linli-demo"  # noqa: S105 - the published password of the invented demo accounts
 STOP_TIMEOUT = 15.0
@@ -52,28 +54,31 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8000, demo: bool = True,
     from linli.places.models import Area
 
     out = stdout or sys.stdout
-    out.write(f"Linli: data in {settings.LINLI_HOME}\n")
+    out.write(_("Linli: data in %(path)s") % {"path": settings.LINLI_HOME} + "\n")
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     loaded = False
     if demo and not Area.objects.exists():
         if "demo" in get_commands():
-            out.write("First start: loading the demo data …\n")
-            call_command("demo", stdout=out)
+            out.write(_("First start: loading the demo data …") + "\n")
+            report = io.StringIO()
+            call_command("demo", stdout=report)
+            for line in report.getvalue().splitlines()[:2]:  # how long it took and how much; logins follow
+                out.write(line + "\n")
             loaded = True
         else:
-            out.write("First start, but this build has no demo data command; the database stays empty.\n")
+            out.write(_("First start, but this build has no demo data; the database stays empty.") + "\n")
     shown = "localhost" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104 - display only
     if ":" in shown:
         shown = f"[{shown}]"
-    out.write(f"\nLinli is at http://{shown}:{port}/\n")
+    out.write("\n" + _("Linli is at %(url)s") % {"url": f"http://{shown}:{port}/"} + "\n")
     accounts = demo_accounts()
     if accounts:
         width = max(len(u) for u, _d in accounts)
-        out.write(f"Demo logins (password: {DEMO_PASSWORD}):\n")
+        out.write(_("Demo logins (password: %(password)s):") % {"password": DEMO_PASSWORD} + "\n")
         for username, description in accounts:
             out.write(f"  {username:<{width}}  {description}\n")
-    out.write("Press Ctrl-C to stop.\n\n")
+    out.write(_("Press Ctrl-C to stop.") + "\n\n")
     out.flush()
     return loaded
 
@@ -154,11 +159,12 @@ class Supervisor:
                 for name, proc in self.children.items():
                     code = proc.poll()
                     if code is not None:
-                        self.log(f"Linli: the {name} process ended (exit code {code}); stopping the others.")
+                        self.log(_("Linli: the %(name)s process ended (exit code %(code)s); stopping the other.")
+                                 % {"name": name, "code": code})
                         self.stop()
                         return code or 1
                 time.sleep(0.3)
-            self.log("Linli: stopping …")
+            self.log(_("Linli: stopping …"))
             self.stop()
             return 0
         finally:
@@ -187,10 +193,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, host: str, port: int, workers: int, no_demo: bool, **options) -> None:
         if not 0 < port < 65536:
-            raise CommandError(f"--port must be between 1 and 65535, not {port}.")
+            raise CommandError(_("--port must be between 1 and 65535, not %(port)s.") % {"port": port})
         if workers < 1:
-            raise CommandError("--workers must be at least 1.")
+            raise CommandError(_("--workers must be at least 1."))
         prepare(host=host, port=port, demo=not no_demo, stdout=self.stdout)
         code = serve(host=host, port=port, workers=workers)
         if code:
-            raise CommandError("Linli stopped because a server process ended.", returncode=code)
+            raise CommandError(_("Linli stopped because a server process ended."), returncode=code)
