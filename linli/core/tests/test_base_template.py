@@ -74,11 +74,11 @@ def test_skip_link_is_the_first_thing_to_focus_and_reaches_main(client, db):
     assert "main" in p.ids
 
 
-@pytest.mark.parametrize("url", [reverse("login"), reverse("home")])
-def test_every_form_control_has_a_label(signed_in, client, url):
-    if url == reverse("login"):
+@pytest.mark.parametrize("url_name", ["login", "home"])
+def test_every_form_control_has_a_label(signed_in, client, url_name):
+    if url_name == "login":
         client.logout()
-    p = page(client, url)
+    p = page(client, reverse(url_name))
     assert p.controls, "the page should have form controls to check"
     for control in p.controls:
         labelled = control.get("id") in p.label_for or control.get("aria-label") or control.get("aria-labelledby")
