@@ -115,7 +115,7 @@ def test_bad_rows_are_listed_with_row_column_and_message_and_cannot_be_confirmed
     preview = upload(client, data)
     page = preview.content.decode()
     assert "文件中有 2 个问题，未保存任何数据" in page
-    assert "<td>2</td><td>手机号</td><td>手机号应为 11 位数字" in page
+    assert "<td>2</td><td>手机号</td><td>手机号码为 11 位数字" in page
     assert "<td>3</td><td>所属区域编码</td>" in page and "超出您的管辖范围" in page
     assert "确认导入" not in page
     client.post(preview.redirect_chain[-1][0])
