@@ -292,6 +292,8 @@ def case_act(request: HttpRequest, number: str) -> HttpResponse:
         return _refuse(request, case, _first_error(exc), 403 if isinstance(exc, PermissionDenied) else 400,
                        action, request.POST)
     messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[action].label})
+    if not scoped(Case.objects.filter(pk=case.pk), request.user).exists():  # e.g. a department returned it
+        return redirect("cases:inbox")
     return redirect("cases:case_detail", number=case.number)
 
 

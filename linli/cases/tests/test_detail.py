@@ -286,3 +286,15 @@ def test_too_long_note_and_unknown_level_change_nothing(client, actors, case):
     assert response.status_code == 400
     case.refresh_from_db()
     assert case.status == Status.ACCEPTED and case.events.count() == 2
+
+
+def test_department_returning_a_case_lands_on_its_inbox_not_a_404(client, categories, actors, tree):
+    case = new_case(categories, tree, actors.reporter, category=categories.wall)
+    transition(case, "accept", actors.community)
+    transition(case, "dispatch", actors.community)
+    login(client, actors.dept)
+    assert client.get(page(case)).status_code == 200
+    response = client.post(act(case), {"action": "return", "note": "不属于城管职责"})
+    assert response.status_code == 302 and response["Location"] == "/cases/inbox/"
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED and case.handler_department is None
