@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "linli.people",
     "linli.cases",
     "linli.open311",
+    "linli.volunteering",
+    "ninja",  # its Swagger UI assets, served locally (never from a CDN)
+    "linli.api",
 ]
 
 MIDDLEWARE = [
