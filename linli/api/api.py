@@ -13,6 +13,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -45,36 +46,36 @@ def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
 
 # pydantic error type → English msgid (translated in this app's catalogue).
 _PROBLEMS = {
-    "missing": "is required",
-    "int_parsing": "must be a whole number",
-    "int_type": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "float_parsing": "must be a number",
-    "float_type": "must be a number",
-    "finite_number": "must be a finite number",
-    "bool_parsing": "must be true or false",
-    "bool_type": "must be true or false",
-    "string_type": "must be text",
-    "datetime_parsing": "must be a date and time such as 2026-01-31T09:00:00+08:00",
-    "datetime_from_date_parsing": "must be a date and time such as 2026-01-31T09:00:00+08:00",
-    "datetime_type": "must be a date and time such as 2026-01-31T09:00:00+08:00",
-    "date_parsing": "must be a date such as 2026-01-31",
-    "date_from_datetime_parsing": "must be a date such as 2026-01-31",
-    "date_from_datetime_inexact": "must be a date such as 2026-01-31",
-    "date_type": "must be a date such as 2026-01-31",
-    "string_pattern_mismatch": "has the wrong format",
-    "literal_error": "must be one of: %(expected)s",
-    "enum": "must be one of: %(expected)s",
-    "string_too_long": "must be at most %(max_length)s characters",
-    "string_too_short": "must be at least %(min_length)s characters",
-    "greater_than_equal": "must be at least %(ge)s",
-    "greater_than": "must be more than %(gt)s",
-    "less_than_equal": "must be at most %(le)s",
-    "less_than": "must be less than %(lt)s",
-    "list_type": "must be a list",
-    "model_attributes_type": "must be a JSON object",
-    "dict_type": "must be a JSON object",
-    "json_invalid": "is not valid JSON",
+    "missing": gettext_noop("is required"),
+    "int_parsing": gettext_noop("must be a whole number"),
+    "int_type": gettext_noop("must be a whole number"),
+    "int_from_float": gettext_noop("must be a whole number"),
+    "float_parsing": gettext_noop("must be a number"),
+    "float_type": gettext_noop("must be a number"),
+    "finite_number": gettext_noop("must be a finite number"),
+    "bool_parsing": gettext_noop("must be true or false"),
+    "bool_type": gettext_noop("must be true or false"),
+    "string_type": gettext_noop("must be text"),
+    "datetime_parsing": gettext_noop("must be a date and time such as 2026-01-31T09:00:00+08:00"),
+    "datetime_from_date_parsing": gettext_noop("must be a date and time such as 2026-01-31T09:00:00+08:00"),
+    "datetime_type": gettext_noop("must be a date and time such as 2026-01-31T09:00:00+08:00"),
+    "date_parsing": gettext_noop("must be a date such as 2026-01-31"),
+    "date_from_datetime_parsing": gettext_noop("must be a date such as 2026-01-31"),
+    "date_from_datetime_inexact": gettext_noop("must be a date such as 2026-01-31"),
+    "date_type": gettext_noop("must be a date such as 2026-01-31"),
+    "string_pattern_mismatch": gettext_noop("has the wrong format"),
+    "literal_error": gettext_noop("must be one of: %(expected)s"),
+    "enum": gettext_noop("must be one of: %(expected)s"),
+    "string_too_long": gettext_noop("must be at most %(max_length)s characters"),
+    "string_too_short": gettext_noop("must be at least %(min_length)s characters"),
+    "greater_than_equal": gettext_noop("must be at least %(ge)s"),
+    "greater_than": gettext_noop("must be more than %(gt)s"),
+    "less_than_equal": gettext_noop("must be at most %(le)s"),
+    "less_than": gettext_noop("must be less than %(lt)s"),
+    "list_type": gettext_noop("must be a list"),
+    "model_attributes_type": gettext_noop("must be a JSON object"),
+    "dict_type": gettext_noop("must be a JSON object"),
+    "json_invalid": gettext_noop("is not valid JSON"),
 }
 _CONTAINERS = {"body", "query", "path", "form", "file", "header", "cookie", "payload", "data"}
 

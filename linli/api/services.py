@@ -19,6 +19,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from linli.cases import intake
 from linli.cases.kpis import case_kpis
@@ -40,7 +41,7 @@ MAX_ACTION_PHOTOS = 3
 STAFF_ACTORS = {Actor.DISPATCHER, Actor.HANDLER, Actor.VERIFIER, Actor.SUPERVISOR}
 AREA_CODE_RE = re.compile(r"^\d{6,15}$")
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
-EXTRA_EVENT_LABELS = {"moderate": "Moderation"}
+EXTRA_EVENT_LABELS = {"moderate": gettext_noop("Moderation")}
 
 
 def bad_request(message: str) -> ValidationError:
@@ -57,6 +58,12 @@ def visible_cases(user) -> QuerySet:
 
 def _summary_qs(qs: QuerySet) -> QuerySet:
     return qs.select_related("category__parent", "area", "handler_area", "handler_department")
+
+
+def filed_case(case: Case) -> Case:
+    """A case the caller has just filed, with what the detail shows (hotline duty may file cases it
+    cannot browse afterwards, so this is not limited by scope)."""
+    return _summary_qs(Case.objects.filter(pk=case.pk)).select_related("reporter__person").get()
 
 
 def get_case(user, number: str) -> Case:

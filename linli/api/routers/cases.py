@@ -56,7 +56,7 @@ def list_cases(
 def create_case(request: HttpRequest, payload: CaseIn):
     """201 with the new case; 200 with the same case when ``client_token`` was already used."""
     case, created = services.create_case(request.auth, services.NewCase(**payload.dict()))
-    return Status(201 if created else 200, _detail(request, services.get_case(request.auth, case.number)))
+    return Status(201 if created else 200, _detail(request, services.filed_case(case)))
 
 
 @router.get("/cases/{number}", response={200: CaseDetail, **ERRORS}, summary="One case with its timeline")
