@@ -13,7 +13,13 @@ from linli.places.models import Area, Building, Department, PartnerUnit, code_ra
 
 from . import services
 from .models import ContributionEntry, Gender, Person, RoleAssignment
-from .validators import birth_date_from_id, normalise_id_number, normalise_mobile
+from .validators import (
+    birth_date_from_id,
+    normalise_id_number,
+    normalise_mobile,
+    validate_id_number,
+    validate_mobile,
+)
 
 
 class DateInput(forms.DateInput):
@@ -64,10 +70,14 @@ class PersonForm(forms.ModelForm):
 
     def clean_id_number(self) -> str | None:
         value = normalise_id_number(self.cleaned_data.get("id_number") or "")
+        if value:
+            validate_id_number(value)
         return value or self._current[0]
 
     def clean_mobile(self) -> str:
         value = normalise_mobile(self.cleaned_data.get("mobile") or "")
+        if value:
+            validate_mobile(value)
         return value or (self._current[1] or "")
 
     def clean(self):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from linli.core.scope import Scope, scope_for, scoped
 from linli.core.services import can
-from linli.places.models import Area, AreaLevel, Building, Department, PartnerUnit
+from linli.places.models import Area, AreaLevel, Building, Department, Household, PartnerUnit
 
 from .filters import PeopleFilterForm
 from .models import ContributionEntry, PartyRecord, Person, Role, RoleAssignment, UnmaskLog, WorkerProfile
@@ -269,6 +269,7 @@ _SECTION = {
 }
 _ACTION = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
 _SKIP = {"id", "person", "created_at", "updated_at"}
+_NAME_JOINS = {Household: ("unit__building",), Building: ("grid",)}  # what their __str__ reads
 
 
 @dataclass
@@ -332,7 +333,8 @@ def person_history(person: Person, limit: int = HISTORY_LIMIT) -> list[HistoryRo
                 if f.is_relation and (value := getattr(rec, f.attname)) is not None:
                     related[f.related_model].add(value)
         fetched.append((model, fields, records))
-    names = {(m, pk): obj for m, ids in related.items() for pk, obj in m._default_manager.in_bulk(ids).items()}
+    names = {(m, pk): obj for m, ids in related.items()
+             for pk, obj in m._default_manager.select_related(*_NAME_JOINS.get(m, ())).in_bulk(ids).items()}
 
     rows: list[HistoryRow] = []
     for model, fields, records in fetched:

@@ -207,3 +207,9 @@ def test_list_query_count_does_not_grow_with_the_number_of_people(
     _populate(tree, make_person, 55)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get("/people/", params).status_code == 200
+
+
+def test_export_with_an_invalid_filter_shows_the_message_not_an_error(tree, staff, login):
+    response = login(staff.community).get("/people/export.xlsx", {"age": "old"}, follow=True)
+    assert response.status_code == 200
+    assert "请更正上面的筛选条件" in response.content.decode()
