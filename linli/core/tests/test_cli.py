@@ -90,10 +90,12 @@ def test_no_demo_leaves_a_fresh_database_empty(db, fake_demo):
     assert "linli-demo" not in out.getvalue()
 
 
-def test_listening_on_all_interfaces_prints_a_url_a_browser_can_open(db, fake_demo):
+def test_listening_on_all_interfaces_prints_a_url_a_browser_can_open(db, fake_demo, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
     out = io.StringIO()
     linli_run.prepare(host="0.0.0.0", port=9000, demo=False, stdout=out)  # noqa: S104
     assert "http://localhost:9000/" in out.getvalue()
+    assert "LINLI_ALLOWED_HOSTS" in out.getvalue()
 
 
 def test_web_server_runs_several_threaded_workers_that_keep_their_database_connections(settings):

@@ -72,6 +72,9 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8000, demo: bool = True,
     if ":" in shown:
         shown = f"[{shown}]"
     out.write("\n" + _("Linli is at %(url)s") % {"url": f"http://{shown}:{port}/"} + "\n")
+    if host not in {"127.0.0.1", "localhost", "::1"} and "*" not in settings.ALLOWED_HOSTS:
+        out.write(_("Reachable from other machines: add their host name or address to LINLI_ALLOWED_HOSTS "
+                    "(now: %(hosts)s).") % {"hosts": ",".join(settings.ALLOWED_HOSTS)} + "\n")
     accounts = demo_accounts()
     if accounts:
         width = max(len(u) for u, _d in accounts)
