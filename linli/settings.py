@@ -208,6 +208,11 @@ LINLI_DUPLICATE_METRES = int(os.environ.get("LINLI_DUPLICATE_METRES", "50"))
 LINLI_DUPLICATE_DAYS = int(os.environ.get("LINLI_DUPLICATE_DAYS", "7"))
 LINLI_WORK_HOURS = os.environ.get("LINLI_WORK_HOURS", "09:00-18:00")
 LINLI_ESCALATE_AFTER_HOURS = int(os.environ.get("LINLI_ESCALATE_AFTER_HOURS", "8"))
+LINLI_NEAR_DEADLINE_HOURS = int(os.environ.get("LINLI_NEAR_DEADLINE_HOURS", "4"))
+# Photos: largest upload accepted, largest image (pixels) decoded, anonymous reports per IP per hour.
+LINLI_PHOTO_MAX_BYTES = int(os.environ.get("LINLI_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+LINLI_PHOTO_MAX_PIXELS = int(os.environ.get("LINLI_PHOTO_MAX_PIXELS", str(40_000_000)))
+LINLI_ANONYMOUS_REPORTS_PER_HOUR = int(os.environ.get("LINLI_ANONYMOUS_REPORTS_PER_HOUR", "5"))
 
 # Open311: calls per minute per API key and per IP address (anonymous reads), and POSTs per key.
 LINLI_OPEN311_PER_MINUTE_KEY = int(os.environ.get("LINLI_OPEN311_PER_MINUTE_KEY", "600"))

@@ -17,7 +17,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("places/", include("linli.places.urls")),
     path("people/", include("linli.people.urls")),
+    path("cases/", include("linli.cases.urls")),
     path("open311/", include("linli.open311.urls")),
+    path("api/", include("linli.api.urls")),
     path("admin/", admin.site.urls),
 ]
 
