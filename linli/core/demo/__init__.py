@@ -3,9 +3,10 @@
 ``load_demo()`` builds, in one transaction and with bulk inserts, the Banan district tree
 (龙洲湾、花溪、鱼洞 streets; 龙锦/龙海、走马梁、下新新 communities; 14 grids with polygons),
 buildings, units and homes, about 3,300 invented people, the party tree, departments, partner units,
-roles, party records, worker profiles, trainings, a few contribution-ledger entries and ten demo
-accounts.  Everything comes from one ``random.Random(seed)``, so two loads on the same day give the
-same data.  Running it again does nothing; ``reset=True`` deletes the demo and loads it afresh.
+roles, party records, worker profiles, trainings, a few contribution-ledger entries, ten demo
+accounts, and about four hundred cases of the past year in every state (``cases``).  Everything
+comes from one ``random.Random(seed)``, so two loads on the same day give the same data.  Running it
+again does nothing; ``reset=True`` deletes the demo and loads it afresh.
 See ``areas`` (codes), ``names`` (ID-card and mobile ranges) and ``figures`` (the article's numbers).
 """
 
@@ -25,6 +26,7 @@ from linli.places.models import Area, Department
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, create_accounts
 from .areas import DEMO_MARKER, DISTRICT_CODE, build_places
+from .cases import build_cases
 from .cleanup import DemoError, delete_demo
 from .figures import headline_figures
 from .names import NameMaker
@@ -135,6 +137,7 @@ def load_demo(reset: bool = False, stdout: TextIO | None = None, seed: int = DEM
             if district is not None:
                 delete_demo()
             counts = _build(seed)
+            counts.update(build_cases(seed + 1))
             summary = DemoSummary(created=True, counts=counts, figures=headline_figures())
     summary.seconds = time.perf_counter() - started
     if stdout is not None:

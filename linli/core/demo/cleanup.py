@@ -17,6 +17,7 @@ from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Departm
 
 from .accounts import DEMO_USERNAMES
 from .areas import DISTRICT_CODE
+from .cases import delete_cases
 
 # Models whose rows the demo creates and deletes itself, in the right order.
 OWN = {Area, Building, BuildingUnit, Household, PartyOrg, Department, PartnerUnit, Person, RoleAssignment,
@@ -49,6 +50,10 @@ def delete_demo() -> None:
     partner_ids = list(PartnerUnit.objects.filter(area_id__in=area_ids).values_list("id", flat=True))
     building_ids = list(Building.objects.filter(grid_id__in=area_ids).values_list("id", flat=True))
     household_ids = list(Household.objects.filter(grid_id__in=area_ids).values_list("id", flat=True))
+    street_codes = list(Area.objects.filter(id__in=area_ids, level=AreaLevel.STREET).values_list("code", flat=True))
+    # Cases first: their photo files go with them, and categories routed to demo departments get their
+    # seed routing back (a department-level category may not lose its department).
+    delete_cases(area_ids, department_ids, person_ids, street_codes)
     try:
         # Deleting tracked rows would write a "deleted" history entry for each; the demo leaves none.
         with override_settings(SIMPLE_HISTORY_ENABLED=False):

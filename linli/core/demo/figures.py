@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
+from linli.cases.models import Case, Channel, Status
 from linli.people.models import RESERVE_STAGES, PartyRecord, PartyStage, Person, Role, RoleAssignment, WorkerProfile
 from linli.places.models import (
     Area,
@@ -21,6 +22,7 @@ from linli.places.models import (
     PartyOrgKind,
 )
 
+from .cases import FENGSI, JOINT_CONFERENCE, ROUNDTABLE, ZOUMA_COLLECTED
 from .people import RIDER_TEAM, ZOUMA_TEAM
 
 
@@ -86,4 +88,25 @@ def headline_figures() -> list[tuple[str, str]]:
         ("  党员楼栋长（名）", n(roles.filter(role=Role.BUILDING_HEAD, area__code=xhj,
                                             person__party__stage=PartyStage.MEMBER))),
         ("  守护楼员（名）", n(roles.filter(role=Role.BUILDING_GUARDIAN, area__code=xhj))),
+        *case_figures(),
+    ]
+
+
+def case_figures() -> list[tuple[str, str]]:
+    """The article's "problems solved" (closed cases from each meeting or channel), and the demo's case totals."""
+    lzw, zouma, xhj = _code("龙洲湾街道"), _code("走马梁社区"), _code("新河街网格")
+    cases = Case.objects.filter(street__code__startswith=_code("巴南区"))
+    closed = cases.filter(status=Status.CLOSED)
+    n = lambda qs: str(qs.count())  # noqa: E731
+    meeting = closed.filter(channel=Channel.MEETING)
+    return [
+        ("龙洲湾：联席会议解决问题（件）", n(meeting.filter(_under("area", lzw), channel_ref=JOINT_CONFERENCE))),
+        ("  “小哥圆桌会”解决急难问题（件）", n(meeting.filter(_under("area", lzw), channel_ref=ROUNDTABLE))),
+        ("走马二村：楼栋长、党员收集并解决问题（件）", n(closed.filter(_under("area", zouma),
+                                                                channel_ref=ZOUMA_COLLECTED))),
+        ("新河街网格：“逢四说事”解决问题（件）", n(meeting.filter(area__code=xhj, channel_ref=FENGSI))),
+        ("演示案件：近一年受理（件）", n(cases)),
+        ("  已结案 / 办理中 / 不予受理（件）", f"{closed.count()} / "
+                                          f"{cases.exclude(status__in=[Status.CLOSED, Status.REJECTED]).count()} / "
+                                          f"{cases.filter(status=Status.REJECTED).count()}"),
     ]
