@@ -269,6 +269,8 @@ _SECTION = {
 }
 _ACTION = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
 _SKIP = {"id", "person", "created_at", "updated_at"}
+# Labels the shared catalogues would translate for another meaning ("name" is 名称 for places).
+_LABELS = {"name": gettext_lazy("Full name"), "area": gettext_lazy("Area")}
 _NAME_JOINS = {Household: ("unit__building",), Building: ("grid",)}  # what their __str__ reads
 
 
@@ -354,7 +356,8 @@ def person_history(person: Person, limit: int = HISTORY_LIMIT) -> list[HistoryRo
                     if rec.history_type == "-":
                         continue
                     old = getattr(previous, f.attname) if previous is not None else None
-                    changes.append(Change(str(f.verbose_name), _display(f, old, names), _display(f, new, names)))
+                    label = str(_LABELS.get(f.name, f.verbose_name))
+                    changes.append(Change(label, _display(f, old, names), _display(f, new, names)))
                 previous = rec
                 if rec.history_type == "~" and not changes:
                     continue
