@@ -125,6 +125,8 @@ def test_edit_basic_information_keeps_history(tree, staff, login, make_person):
     rows = services.person_history(person)
     assert rows[0].who == "community-a1"
     assert any(c.old == "旧名字" and c.new == "新名字" for c in rows[0].changes)
+    html = client.get(f"/people/{person.pk}/").content.decode()
+    assert "基础信息 · 修改" in html and "姓名: 旧名字 → 新名字" in html and "区域: 一网格 → 二网格" in html
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
