@@ -692,7 +692,7 @@ class DemoCases:
             if redo and i % 2:  # rated dissatisfied, handled again and closed, not rated again
                 rating = ""
             plans.append(Plan(Status.CLOSED, rating=rating, redo=redo,
-                              fail_once=i % 23 == 7, escalations=2 if i % 23 == 3 else 1 if i % 13 == 4 else 0,
+                              fail_once=i % 23 == 7, escalations=3 if i % 23 == 3 else 1 if i % 13 == 4 else 0,
                               supervise=i % 29 == 11, late_accept=r.random() < 0.06, late_resolve=r.random() < 0.08,
                               returned=i % 13 == 6, photo=batch.channel == Channel.H5 and r.random() < 0.4))
         n_open = batch.count - n_closed
