@@ -194,3 +194,4 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.reward}"
+from .models_activities import *  # noqa: E402,F401,F403
