@@ -110,6 +110,10 @@ class CaseDetail(CaseSummary):
 
 
 class CaseIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [
+        {"category": "manhole-cover", "description": "井盖松动", "lat": 29.401, "lng": 106.501,
+         "client_token": "phone-2026-0001"}]}}
+
     category: str = Field(max_length=40, description="Category code (a second-level category).")
     description: str = Field("", max_length=2000, description="At most 500 characters for residents' reports.")
     lat: float | None = Field(None, description="WGS-84 latitude; give lat and lng, or area.")

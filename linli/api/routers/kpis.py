@@ -16,7 +16,8 @@ router = Router(tags=["kpis"])
 
 @router.get("/kpis", response={200: KpisOut, **ERRORS}, summary="Case figures of a unit")
 def kpis(request: HttpRequest,
-         unit: str = Query(..., max_length=50, description="An area code, or dept:<department code>."),
+         unit: str = Query(..., max_length=50, description="An area code, or dept:<department code>.",
+                           examples=["500113001"]),
          start: Annotated[dt.date | None, Query(description="First day (default: the first of end's month).")] = None,
          end: Annotated[dt.date | None, Query(description="Last day, inclusive (default: today).")] = None):
     """Definitions as in ``linli.cases.kpis``: the cohort is the cases reported from start to end."""

@@ -24,5 +24,6 @@ def grids(request: HttpRequest, area: str | None = Query(None, max_length=20,
 
 
 @router.get("/locate", response={200: LocateOut, **ERRORS}, summary="Which grid a point lies in")
-def locate(request: HttpRequest, lat: str = Query(..., max_length=30), lng: str = Query(..., max_length=30)):
+def locate(request: HttpRequest, lat: str = Query(..., max_length=30, examples=["29.401"]),
+           lng: str = Query(..., max_length=30, examples=["106.501"])):
     return {"grid": services.locate_point(lat, lng)}
