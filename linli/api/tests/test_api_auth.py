@@ -152,3 +152,9 @@ def test_an_admin_creates_a_token_and_sees_it_once(actors, admin_client):
     shown = re.search(r"(ll_[A-Za-z0-9_\-]+)", response.content.decode()).group(1)
     assert shown.startswith(token.prefix)
     assert Api(shown).get("/categories").status_code == 200
+
+
+def test_errors_speak_english_when_the_client_asks_for_it(db):
+    response = Client().get("/api/cases", headers={"Accept-Language": "en"})
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("Sign in")

@@ -292,3 +292,17 @@ def test_staff_may_not_log_a_call_outside_their_street(actors, api_as, categorie
         "description": "巡查"})
     assert response.status_code == 400
     assert not Case.objects.exists()
+
+
+def test_the_detail_runs_a_fixed_number_of_queries_however_long_the_timeline(actors, make_case, api_as,
+                                                                             django_assert_max_num_queries):
+    case = make_case()
+    api = api_as(actors.community)
+    api.get(f"/cases/{case.number}")
+    with django_assert_max_num_queries(12) as few:
+        api.get(f"/cases/{case.number}")
+    for n in range(20):
+        CaseEvent.objects.create(case=case, action="support", from_status="reported", to_status="reported",
+                                 actor=actors.worker if n % 2 else actors.street)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(api.get(f"/cases/{case.number}").json()["events"]) == 21
