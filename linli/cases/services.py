@@ -163,7 +163,8 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
     """
     step = TRANSITIONS.get(action)
     _require(step is not None, _("Unknown action."))
-    case = Case.objects.select_for_update().select_related("area", "handler_area", "category").get(pk=case.pk)
+    case = (Case.objects.select_for_update(of=("self",)).select_related("area", "handler_area", "category")
+            .get(pk=case.pk))
     _require(case.status in step.sources, _("A case that is “%(status)s” cannot be “%(action)s”.") % {
         "status": case.get_status_display(), "action": step.label})
     if system:

@@ -73,7 +73,7 @@ def confirm(code: str, user, now: dt.datetime | None = None) -> Redemption:
     code = (code or "").strip()
     if not (len(code) == 6 and code.isdigit()):
         raise LedgerError(_("A redemption code has 6 digits."))
-    redemption = (sponsor_redemptions(user).select_for_update().select_related("reward", "person")
+    redemption = (sponsor_redemptions(user).select_for_update(of=("self",)).select_related("reward", "person")
                   .filter(code=code, status=Redemption.Status.PENDING).first())
     if redemption is None:
         raise Http404(_("No waiting redemption with this code at your shop."))
@@ -94,7 +94,7 @@ def expire_redemptions(now: dt.datetime | None = None) -> int:
     for pk in Redemption.objects.filter(status=Redemption.Status.PENDING, expires_at__lt=now).values_list(
             "pk", flat=True)[:1000]:
         with transaction.atomic():
-            redemption = (Redemption.objects.select_for_update().select_related("transfer", "reward")
+            redemption = (Redemption.objects.select_for_update(of=("self",)).select_related("transfer", "reward")
                           .filter(pk=pk, status=Redemption.Status.PENDING).first())
             if redemption is None:
                 continue
