@@ -8,6 +8,7 @@ PIP      := $(BIN)/python -m pip --disable-pip-version-check --quiet
 HOST     ?= 127.0.0.1
 PORT     ?= 8000
 RUN_ARGS ?=
+PYTEST_ARGS ?=
 
 .PHONY: run test lint messages bench ci clean
 
@@ -40,8 +41,9 @@ run: $(STAMP)
 	$(BIN)/linli run --host $(HOST) --port $(PORT) $(RUN_ARGS)
 
 # The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).  Browser tests need chromium.
+# PYTEST_ARGS narrows it, e.g. make test PYTEST_ARGS="linli/core -m 'not browser'".
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check linli bench
