@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/", include("linli.people.urls")),
     path("cases/", include("linli.cases.urls")),
     path("open311/", include("linli.open311.urls")),
+    path("points/", include("linli.volunteering.urls")),
     path("api/", include("linli.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,3 +6,12 @@ class VolunteeringConfig(AppConfig):
     name = "linli.volunteering"
     label = "volunteering"
     verbose_name = _("Volunteers and points")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from linli.cases.models import CaseEvent
+
+        from .earning import on_case_event
+
+        post_save.connect(on_case_event, sender=CaseEvent, dispatch_uid="volunteering.points_for_verified_case")
