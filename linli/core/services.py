@@ -31,7 +31,7 @@ class Section:
 
     title: str | Promise
     description: str | Promise
-    url: str | None = None  # None: a notice about what is coming, not a link
+    url: str | None = None
     key: str = ""
 
 
@@ -78,22 +78,36 @@ def home_sections(scope: Scope, *, admin: bool = False, grid_names: dict[str, st
                                     _url("places:grid", codes[0]), f"grid:{codes[0]}"))
     if staff or scope.area_codes:
         sections.append(Section(_("Grid map"), _("Grid boundaries on the map"), _url("places:map"), "map"))
+    if scope.area_codes or scope.department_ids or scope.everything:
+        sections.append(Section(_("My cases"), _("Cases to handle and to verify, most urgent first"),
+                                _url("cases:inbox"), "inbox"))
+    if staff:
+        sections.append(Section(_("Dispatch board"), _("New, unassigned, overdue, escalated and supervised cases"),
+                                _url("cases:board"), "board"))
+    from linli.cases.intake import INTAKE_ROLES
+
+    if staff or scope.roles & INTAKE_ROLES:
+        sections.append(Section(_("Log a case"), _("Hotline calls, WeChat messages, opinion drives, patrols"),
+                                _url("cases:new"), "intake"))
     if admin:
         sections.append(Section(_("Administration"), _("Edit every record in the Django admin"),
                                 _url("admin:index"), "admin"))
-    if scope.department_ids:
-        sections.append(Section(_("My department"),
-                                _("Cases assigned to your department will be listed here once the cases "
-                                  "module is in service."), None, "department"))
     if scope.partner_ids:
-        sections.append(Section(_("My shop"),
-                                _("Points redemptions at your shop will be confirmed here once the points "
-                                  "scheme is in service."), None, "shop"))
+        sections.append(Section(_("My shop"), _("Confirm the redemption codes of points rewards"),
+                                _url("points:shop"), "shop"))
     if scope.person_id:
+        sections.append(Section(_("Report a problem"), _("Snap and report: photo and location"),
+                                _url("cases:report"), "report"))
+        sections.append(Section(_("My reports"), _("Follow your reports and rate the result"),
+                                _url("cases:mine"), "mine"))
+        sections.append(Section(_("My points"), _("Points balance, rewards and redemptions"),
+                                _url("points:home"), "points"))
         sections.append(Section(_("My record"), _("Your basic information, roles and contributions"),
                                 _url("people:detail", scope.person_id), "me"))
+    sections.append(Section(_("Public cases"), _("What was reported and how it ended, on a map"),
+                            _url("cases:public_list"), "public"))
     # A page that does not exist yet is left out rather than linked to a 404.
-    return [s for s in sections if s.url is not None or s.key in {"department", "shop"}]
+    return [s for s in sections if s.url is not None]
 
 
 def grid_names(scope: Scope) -> dict[str, str]:

@@ -8,8 +8,7 @@ from linli.places.models import PartnerUnit
 
 PEOPLE, IMPORT, TREE, MAP, ADMIN = "/people/", "/people/import/", "/places/tree/", "/places/map/", "/admin/"
 ALL_LINKS = {PEOPLE, IMPORT, TREE, MAP, ADMIN}
-DEPARTMENT_NOTICE = "交办给本部门的案件"
-SHOP_NOTICE = "在本店兑换积分"
+INBOX, BOARD = "/cases/inbox/", "/cases/board/"
 
 
 @pytest.fixture
@@ -80,20 +79,32 @@ def test_superuser_sees_everything_including_admin(client, tree):
     assert "我的台账" not in html  # no person linked, no record
 
 
-def test_department_handler_sees_the_department_notice_and_no_people(client, tree, make_user):
+def test_department_handler_sees_the_case_inbox_and_no_people(client, tree, make_user):
     user = make_user("d", "department_handler", department=tree.dept)
     links, html = home_links(client, user)
     assert links == set()
-    assert "本部门" in html and DEPARTMENT_NOTICE in html and "案件模块上线后" in html
+    assert f'href="{INBOX}"' in html and f'href="{BOARD}"' not in html
     assert f'href="{me(user)}"' in html
 
 
-def test_sponsor_staff_see_the_shop_notice_and_no_people(client, tree, make_user, shop):
+def test_sponsor_staff_see_no_people_and_no_case_desk(client, tree, make_user, shop):
     user = make_user("p", "sponsor_staff", partner=shop, home=tree.g1)
     links, html = home_links(client, user)
     assert links == set()
-    assert "本商户" in html and SHOP_NOTICE in html
-    assert DEPARTMENT_NOTICE not in html
+    assert f'href="{INBOX}"' not in html and f'href="{BOARD}"' not in html
+
+
+def test_everyone_signed_in_can_report_and_follow_their_reports(client, tree, make_user):
+    user = make_user("r", home=tree.g1)
+    _links, html = home_links(client, user)
+    assert f'href="{reverse("cases:report")}"' in html and f'href="{reverse("cases:mine")}"' in html
+    assert f'href="{reverse("cases:public_list")}"' in html and f'href="{INBOX}"' not in html
+
+
+def test_staff_get_the_dispatch_board_and_intake(client, tree, make_user):
+    user = make_user("c", "community_staff", tree.comm_a1)
+    _links, html = home_links(client, user)
+    assert f'href="{BOARD}"' in html and f'href="{reverse("cases:new")}"' in html and f'href="{INBOX}"' in html
 
 
 @pytest.mark.parametrize("role", [None, "volunteer", "building_head"])
@@ -102,7 +113,7 @@ def test_resident_or_rider_sees_only_their_own_record(client, tree, make_user, r
     links, html = home_links(client, user)
     assert links == set()
     assert f'href="{me(user)}"' in html and "我的台账" in html
-    assert DEPARTMENT_NOTICE not in html and SHOP_NOTICE not in html
+    assert f'href="{INBOX}"' not in html
 
 
 def test_user_without_person_or_role_is_told_to_ask_the_community(client, db):
