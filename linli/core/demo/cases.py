@@ -37,6 +37,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -269,6 +270,8 @@ class Plan:
     supporters: int = 0           # "me too" from other residents
     reject_reason: str = "invalid"
     photo: bool = False           # the reporter sent a photo
+    category: str = ""            # a given category code (else one of the batch's)
+    age: tuple[float, float] | None = None  # reported this many days ago (else by outcome)
 
 
 @dataclass
@@ -583,6 +586,7 @@ class Batch:
     closed_exact: int | None = None  # the figure: exactly this many closed, the rest open
     days: tuple[int, int] = (25, 360)  # closed stories: reported this many days ago
     dates: str = ""     # "fengsi": only dates with a 4; "monthly": meeting days
+    plans: list[Plan] | None = None  # given stories instead of the usual mix
 
 
 class DemoCases:
@@ -645,6 +649,14 @@ class DemoCases:
             Batch("opinion", lzw + xxx, Channel.OPINION, 8, channel_ref="2026年老旧小区改造意见征集",
                   entered_by="community"),
             Batch("patrol", lzw + zouma + xxx, Channel.PATROL, 24, reporters="staff"),
+            # Something in grid-xinhejie's inbox today: her own patrol finds and a resident's report to verify.
+            Batch("patrol", xhj, Channel.PATROL, 3, reporters="staff", plans=[
+                Plan(Status.IN_PROGRESS, category="occupied-common-area", age=(0.5, 1.5)),
+                Plan(Status.DISPATCHED, category="illegal-ads", age=(0.1, 0.8)),
+                Plan(Status.IN_PROGRESS, category="litter-bin", supervise=True, age=(0.8, 1.6)),
+            ]),
+            Batch("residents", xhj, Channel.H5, 1, reporters="residents", plans=[
+                Plan(Status.RESOLVED, category="wiring", age=(0.5, 1.5), photo=True)]),
             Batch("open311", lzw + xxx, Channel.OPEN311, 6, channel_ref="cq-12345-app"),
         ]
 
@@ -653,6 +665,8 @@ class DemoCases:
         open_days = {Status.REPORTED: (0.02, 1.2), Status.ACCEPTED: (0.1, 2), Status.DISPATCHED: (0.3, 3),
                      Status.IN_PROGRESS: (1, 4), Status.RESOLVED: (2, 6), Status.VERIFIED: (3, 7),
                      "reopened": (8, 25), "failed": (4, 10)}
+        if plan.age is not None:
+            return self.now - dt.timedelta(days=r.uniform(*plan.age) + earlier)
         if plan.outcome in open_days:
             lo, hi = open_days[plan.outcome]
             if plan.escalations or plan.late_resolve:
@@ -680,6 +694,8 @@ class DemoCases:
 
     def plans(self, batch: Batch) -> list[Plan]:
         r = self.rng
+        if batch.plans is not None:
+            return list(batch.plans)
         n_closed = batch.closed_exact if batch.closed_exact is not None else round(batch.count * (1 - batch.open_share))
         rated = batch.reporters in ("riders", "residents")
         plans = []
@@ -721,7 +737,7 @@ class DemoCases:
         for plan in self.plans(batch):
             r = random.Random(self.rng.getrandbits(64))
             grid = r.choice(batch.grids)
-            category = self.categories[r.choice(cats)]
+            category = self.categories[plan.category or r.choice(cats)]
             self.story(batch, plan, grid, category, r)
 
     def _reporter(self, batch: Batch, grid: Area, r: random.Random) -> User | None:
@@ -761,16 +777,18 @@ class DemoCases:
             data["location"] = "map"
         if entered_by is not None:
             data["entered_by"] = entered_by.pk
-        for attempt in range(6):  # the whole story must have happened by now
-            when = created or self.created_at(batch, plan, random.Random(r.getrandbits(64)), 30 * attempt)
+        when_seed, story_seed, earlier = r.getrandbits(64), r.getrandbits(64), 0.0
+        for attempt in range(12):  # the whole story must have happened by now: else start it a little earlier
+            when = created or self.created_at(batch, plan, random.Random(when_seed), earlier)
             s = Story(Case(**{f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields}), plan, when,
-                      random.Random(r.getrandbits(64)))
+                      random.Random(story_seed))
             s.case.category, s.case.area, s.case.street, s.case.reporter = category, grid, street, reporter
             if batch.key == JOINT_CONFERENCE:
                 s.dispatcher = self.cast.street[street.pk]
             self.sim.play(s, entered_by, data)
             if created is not None or s.t <= self.now - dt.timedelta(minutes=5):
                 break
+            earlier += (s.t - self.now).total_seconds() / 86400 + 0.5 * (attempt + 1)
         s.batch, s.duplicate_of = batch, duplicate_of
         self.stories.append(s)
         return s
@@ -825,14 +843,15 @@ class DemoCases:
             s.case.updated_at = max(at for _e, at in s.events)
             if s.duplicate_of is not None:
                 s.case.duplicate_of = s.duplicate_of.case
-        Case.objects.bulk_update(cases, ["created_at", "updated_at", "duplicate_of"], batch_size=BATCH)
+        _set(Case, ["created_at", "updated_at", "duplicate_of"],
+             [(s.case.pk, s.case.created_at, s.case.updated_at, s.case.duplicate_of_id) for s in stories])
         events = [(e, at) for s in stories for e, at in sorted(s.events, key=lambda p: p[1])]
         for e, _at in events:
             e.case_id = e.case.pk
         CaseEvent.objects.bulk_create([e for e, _at in events], batch_size=BATCH)
         for e, at in events:
             e.at = at
-        CaseEvent.objects.bulk_update([e for e, _at in events], ["at"], batch_size=BATCH)
+        _set(CaseEvent, ["at"], [(e.pk, at) for e, at in events])
         self.save_photos(stories)
         CaseCounter.objects.bulk_create([CaseCounter(key=k, last=n) for k, n in counters.items()],
                                         update_conflicts=True, unique_fields=["key"], update_fields=["last"])
@@ -853,7 +872,20 @@ class DemoCases:
         CasePhoto.objects.bulk_create(rows, batch_size=BATCH)
         for photo in rows:
             photo.created_at = photo.demo_at
-        CasePhoto.objects.bulk_update(rows, ["created_at"], batch_size=BATCH)
+        _set(CasePhoto, ["created_at"], [(p.pk, p.created_at) for p in rows])
+
+
+def _set(model, names: list[str], rows: list[tuple]) -> None:
+    """Back-date rows by primary key in one prepared statement (``auto_now_add`` fields ignore given values)."""
+    fields = [model._meta.get_field(n) for n in names]
+    qn = connection.ops.quote_name
+    # Only quoted table and column names of our own models go into the text; every value is a parameter.
+    sql = (f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in fields)} "  # noqa: S608
+           f"WHERE {qn(model._meta.pk.column)} = %s")
+    params = [[f.get_db_prep_value(v, connection) for f, v in zip(fields, values, strict=True)] + [pk]
+              for pk, *values in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def demo_images() -> dict[tuple[str, bool], tuple[bytes, bytes]]:
