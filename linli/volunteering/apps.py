@@ -15,3 +15,5 @@ class VolunteeringConfig(AppConfig):
         from .earning import on_case_event
 
         post_save.connect(on_case_event, sender=CaseEvent, dispatch_uid="volunteering.points_for_verified_case")
+
+        from . import admin_activities  # noqa: F401  (teams, activities, records, wishes, honours, pledges)
