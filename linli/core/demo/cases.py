@@ -96,11 +96,12 @@ def _seed_levels() -> dict[str, str]:
 
 
 def assign_departments(departments: dict[str, Department]) -> int:
-    """Route the department-level categories to the demo's district departments."""
+    """Route the department-level categories to the demo's district departments (unless an admin already
+    gave them a department)."""
     changed = 0
     for code, dept_code in DEPARTMENT_CATEGORIES.items():
-        changed += Category.objects.filter(code=code).update(department=departments[dept_code],
-                                                             handler_level=HandlerLevel.DEPARTMENT)
+        changed += Category.objects.filter(code=code, department__isnull=True).update(
+            department=departments[dept_code], handler_level=HandlerLevel.DEPARTMENT)
     return changed
 
 
@@ -660,36 +661,40 @@ class DemoCases:
             Batch("open311", lzw + xxx, Channel.OPEN311, 6, channel_ref="cq-12345-app"),
         ]
 
-    def created_at(self, batch: Batch, plan: Plan, r: random.Random, earlier: int = 0) -> dt.datetime:
-        """When the case came in: open ones recently, closed ones any time in the past year."""
+    def created_at(self, batch: Batch, plan: Plan, r: random.Random, earlier: float = 0) -> dt.datetime:
+        """When the case came in: open ones recently, closed ones any time in the past year; ``earlier``
+        (days) moves it back when its story would not have happened by now."""
         open_days = {Status.REPORTED: (0.02, 1.2), Status.ACCEPTED: (0.1, 2), Status.DISPATCHED: (0.3, 3),
                      Status.IN_PROGRESS: (1, 4), Status.RESOLVED: (2, 6), Status.VERIFIED: (3, 7),
                      "reopened": (8, 25), "failed": (4, 10)}
         if plan.age is not None:
-            return self.now - dt.timedelta(days=r.uniform(*plan.age) + earlier)
-        if plan.outcome in open_days:
+            lo, hi = plan.age
+        elif plan.outcome in open_days:
             lo, hi = open_days[plan.outcome]
             if plan.escalations or plan.late_resolve:
                 lo, hi = 10, 25
             if plan.late_accept:
                 lo, hi = 1.5, 4
-            return self.now - dt.timedelta(days=r.uniform(lo, hi))
-        lo, hi = batch.days
+        else:
+            lo, hi = batch.days
         day = self.now - dt.timedelta(days=r.uniform(lo, hi) + earlier)
-        if batch.dates == "fengsi":  # 逢四说事: the 4th, 14th and 24th of the month, 9:30 in the morning
+        tz = timezone.get_current_timezone()
+        if batch.dates == "fengsi":  # 逢四说事: the 4th, 14th or 24th before, 9:30 in the morning
             d = timezone.localtime(day).date()
-            d = d.replace(day=min((4, 14, 24), key=lambda n: abs(n - d.day)))
-            day = dt.datetime.combine(d, dt.time(9, 30), tzinfo=timezone.get_current_timezone())
-            day += dt.timedelta(minutes=r.randint(0, 90))
+            if d.day < 4:
+                d = (d.replace(day=1) - dt.timedelta(days=1)).replace(day=24)
+            else:
+                d = d.replace(day=max(n for n in (4, 14, 24) if n <= d.day))
+            day = dt.datetime.combine(d, dt.time(9, 30), tzinfo=tz) + dt.timedelta(minutes=r.randint(0, 90))
         elif batch.dates == "monthly":  # a meeting in the afternoon of a working day
             d = timezone.localtime(day).date()
             while not self.sim.cal.is_workday(d):
                 d -= dt.timedelta(days=1)
-            day = dt.datetime.combine(d, dt.time(14, 30), tzinfo=timezone.get_current_timezone())
-            day += dt.timedelta(minutes=r.randint(0, 120))
-        elif batch.channel in (Channel.HOTLINE, Channel.PATROL, Channel.OPINION):
-            local = timezone.localtime(day)  # taken in office hours
-            day = local.replace(hour=r.randint(9, 17), minute=r.randint(0, 59))
+            day = dt.datetime.combine(d, dt.time(14, 30), tzinfo=tz) + dt.timedelta(minutes=r.randint(0, 120))
+        elif batch.channel in (Channel.HOTLINE, Channel.PATROL, Channel.OPINION):  # taken in office hours
+            day = timezone.localtime(day).replace(hour=r.randint(9, 17), minute=r.randint(0, 59))
+        while day > self.now - dt.timedelta(minutes=30):
+            day -= dt.timedelta(days=1)
         return day
 
     def plans(self, batch: Batch) -> list[Plan]:
@@ -708,7 +713,7 @@ class DemoCases:
             if redo and i % 2:  # rated dissatisfied, handled again and closed, not rated again
                 rating = ""
             plans.append(Plan(Status.CLOSED, rating=rating, redo=redo,
-                              fail_once=i % 23 == 7, escalations=3 if i % 23 == 3 else 1 if i % 13 == 4 else 0,
+                              fail_once=i % 23 == 7, escalations=3 if i % 23 == 3 else 1 if i % 19 == 4 else 0,
                               supervise=i % 29 == 11, late_accept=r.random() < 0.06, late_resolve=r.random() < 0.08,
                               returned=i % 13 == 6, photo=batch.channel == Channel.H5 and r.random() < 0.4))
         n_open = batch.count - n_closed
@@ -789,6 +794,8 @@ class DemoCases:
             if created is not None or s.t <= self.now - dt.timedelta(minutes=5):
                 break
             earlier += (s.t - self.now).total_seconds() / 86400 + 0.5 * (attempt + 1)
+        if s.t > self.now:
+            raise RuntimeError(f"demo case story ends in the future: {plan}")
         s.batch, s.duplicate_of = batch, duplicate_of
         self.stories.append(s)
         return s
