@@ -147,28 +147,37 @@ def test_linli_run_serves_healthz_and_ctrl_c_stops_web_and_worker(tmp_path: Path
     proc = subprocess.Popen([sys.executable, "-m", "linli.cli", "run", "--no-demo", "--port", str(port),  # noqa: S603
                              "--workers", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
+    reader.start()
     try:
         body, deadline = None, time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310
-                    body = response.read().decode()
+            if body is None:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310
+                        body = response.read().decode()
+                except OSError:
+                    pass
+            if body is not None and any("Huey consumer started" in line for line in lines):
                 break
-            except OSError:
-                time.sleep(0.5)
+            time.sleep(0.3)
         if body is None:
             proc.kill()
-            pytest.fail("the web server never answered:\n" + proc.communicate()[0])
+            reader.join(5)
+            pytest.fail("the web server never answered:\n" + "".join(lines))
         assert '"database": "ok"' in body and '"queue": "ok"' in body
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=40)
+        proc.wait(timeout=40)
+        reader.join(5)
     finally:
         if proc.poll() is None:
             proc.kill()
+    output = "".join(lines)
     assert proc.returncode == 0, output
     assert f"http://127.0.0.1:{port}/" in output
-    assert "Consumer exiting" in output
-    assert "Shutting down: Master" in output
+    assert "Consumer exiting" in output, output
+    assert "Shutting down: Master" in output, output
 
 
 # --- createuser ---------------------------------------------------------------------------------
