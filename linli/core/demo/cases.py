@@ -37,7 +37,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -117,13 +117,14 @@ def restore_categories(department_ids: list[int]) -> None:
 
 def delete_cases(area_ids: list[int], department_ids: list[int], person_ids: list[int],
                  street_codes: list[str]) -> None:
-    """Remove the cases recorded in the demo district (with their photo files), the demo's case counters
+    """Remove the cases recorded in the demo district (and, on commit, their photo files), the demo's case counters
     and ``demo-…`` accounts, and give the categories back their seed routing."""
     cases = Case.objects.filter(area_id__in=area_ids)
-    for photo in CasePhoto.objects.filter(case__in=cases).only("image", "thumbnail"):
-        for f in (photo.image, photo.thumbnail):
-            if f:
-                f.storage.delete(f.name)
+    files = [f.name for photo in CasePhoto.objects.filter(case__in=cases).only("image", "thumbnail")
+             for f in (photo.image, photo.thumbnail) if f]
+    storage = CasePhoto._meta.get_field("image").storage
+    # The files go once the rows are gone for good (not if the reset fails and rolls back).
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
     cases.delete()
     restore_categories(department_ids)
     for code in street_codes:
@@ -277,6 +278,9 @@ class Plan:
 
 @dataclass
 class PhotoSpec:
+    """A photo to store; its UUID (the file name) is random, so a reset never reuses the name of a file
+    that is deleted when the reset commits."""
+
     kind: str
     event: CaseEvent | None
     at: dt.datetime
@@ -439,8 +443,7 @@ class Simulator:
             c.status = rule.target
         event = self.log(s, action, at, actor, before, note, data)
         if action == "resolve":
-            s.photos.append(PhotoSpec(CasePhoto.Kind.RESULT, event, at, uuid.UUID(int=s.rng.getrandbits(128),
-                                                                                 version=4), "after"))
+            s.photos.append(PhotoSpec(CasePhoto.Kind.RESULT, event, at, uuid.uuid4(), "after"))
         return event
 
     # -- a whole story -------------------------------------------------------------------------------------
@@ -451,8 +454,7 @@ class Simulator:
         s.t = s.created
         self.log(s, "report", s.created, entered_by if entered_by else c.reporter, "", data=data)
         if p.photo:
-            s.photos.append(PhotoSpec(CasePhoto.Kind.REPORT, None, s.created,
-                                      uuid.UUID(int=r.getrandbits(128), version=4), "before"))
+            s.photos.append(PhotoSpec(CasePhoto.Kind.REPORT, None, s.created, uuid.uuid4(), "before"))
         for supporter in self.supporters(s):
             at = s.t + dt.timedelta(hours=r.uniform(0.2, 1.5))
             c.supporters += 1

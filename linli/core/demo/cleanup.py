@@ -51,10 +51,10 @@ def delete_demo() -> None:
     building_ids = list(Building.objects.filter(grid_id__in=area_ids).values_list("id", flat=True))
     household_ids = list(Household.objects.filter(grid_id__in=area_ids).values_list("id", flat=True))
     street_codes = list(Area.objects.filter(id__in=area_ids, level=AreaLevel.STREET).values_list("code", flat=True))
-    # Cases first: their photo files go with them, and categories routed to demo departments get their
-    # seed routing back (a department-level category may not lose its department).
-    delete_cases(area_ids, department_ids, person_ids, street_codes)
     try:
+        # Cases first: their photo files go with them, and categories routed to demo departments get their
+        # seed routing back (a department-level category may not lose its department).
+        delete_cases(area_ids, department_ids, person_ids, street_codes)
         # Deleting tracked rows would write a "deleted" history entry for each; the demo leaves none.
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             # Non-nullable links first (they delete rows that may hold the optional ones).

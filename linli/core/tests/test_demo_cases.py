@@ -347,10 +347,15 @@ def test_public_page_and_map_show_no_reporter_data_and_no_hidden_case(cases, cli
 
 
 # -- removing the demo (last: it deletes the photo files) ---------------------------------------------------
-def test_zz_reset_removes_the_cases_their_files_and_gives_categories_their_seed_routing(cases):
+def test_zz_reset_removes_the_cases_their_files_and_gives_categories_their_seed_routing(
+        cases, django_capture_on_commit_callbacks):
     photo_names = list(CasePhoto.objects.filter(case__in=cases).values_list("image", flat=True)[:5])
     storage = CasePhoto._meta.get_field("image").storage
-    delete_demo()
+    with django_capture_on_commit_callbacks() as callbacks:
+        delete_demo()
+    assert all(storage.exists(name) for name in photo_names)  # until the reset is committed
+    for callback in callbacks:
+        callback()
     assert not Case.objects.exists() and not CaseEvent.objects.exists()
     assert not any(storage.exists(name) for name in photo_names)
     levels = _seed_levels()
@@ -360,3 +365,12 @@ def test_zz_reset_removes_the_cases_their_files_and_gives_categories_their_seed_
     assert not CaseCounter.objects.filter(key__startswith="500113").exists()
     assert not User.objects.filter(username__startswith="demo-").exists()
     assert Holiday.objects.filter(date__year=2026).exists()  # the official calendar stays: it is not demo data
+
+
+def test_zz_reset_and_reload_keep_the_files_of_the_new_photos(demo, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo(reset=True)  # deletes the old photo files only when committed
+    photos = CasePhoto.objects.all()
+    assert photos.count() > 300
+    assert all(p.image.storage.exists(p.image.name) and p.thumbnail.storage.exists(p.thumbnail.name)
+               for p in photos)
