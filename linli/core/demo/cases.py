@@ -224,7 +224,7 @@ def _accounts(rng: random.Random, grids: list[Area]) -> Cast:
     cast = Cast()
     roles = list(RoleAssignment.objects.current()
                  .filter(Q(area__code__startswith=DISTRICT_CODE) | Q(department__isnull=False))
-                 .select_related("person", "area").order_by("id"))
+                 .select_related("person", "area", "department").order_by("id"))
     for r in sorted(roles, key=lambda r: r.person_id not in existing):  # the published logins first
         if r.role == Role.GRID_WORKER and r.area_id not in cast.grid:
             cast.grid[r.area_id] = user_for(r.person, f"demo-grid-{r.area.code}")
@@ -233,7 +233,7 @@ def _accounts(rng: random.Random, grids: list[Area]) -> Cast:
         elif r.role == Role.STREET_STAFF and r.area_id not in cast.street:
             cast.street[r.area_id] = user_for(r.person, f"demo-street-{r.area.code}")
         elif r.role == Role.DEPARTMENT_HANDLER and r.department_id not in cast.department:
-            cast.department[r.department_id] = user_for(r.person, f"demo-dept-{r.department_id}")
+            cast.department[r.department_id] = user_for(r.person, f"demo-dept-{r.department.code}")
     cast.rider_demo = User.objects.filter(username="rider-demo").first()
     cast.resident_demo = User.objects.filter(username="resident-demo").first()
 
