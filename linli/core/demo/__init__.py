@@ -4,7 +4,8 @@
 (龙洲湾、花溪、鱼洞 streets; 龙锦/龙海、走马梁、下新新 communities; 14 grids with polygons),
 buildings, units and homes, about 3,300 invented people, the party tree, departments, partner units,
 roles, party records, worker profiles, trainings, a few contribution-ledger entries, ten demo
-accounts, and about four hundred cases of the past year in every state (``cases``).  Everything
+accounts, about four hundred cases of the past year in every state (``cases``), and the 先锋骑士 points
+scheme with its sponsors' rewards and a year of points (``points``).  Everything
 comes from one ``random.Random(seed)``, so two loads on the same day give the same data.  Running it
 again does nothing; ``reset=True`` deletes the demo and loads it afresh.
 See ``areas`` (codes), ``names`` (ID-card and mobile ranges) and ``figures`` (the article's numbers).
@@ -41,6 +42,7 @@ from .people import (
     cast_zouma,
     central_household_orgs,
 )
+from .points import build_points
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DEMO_SEED", "DemoError", "DemoSummary", "is_loaded", "load_demo"]
 
@@ -138,6 +140,7 @@ def load_demo(reset: bool = False, stdout: TextIO | None = None, seed: int = DEM
                 delete_demo()
             counts = _build(seed)
             counts.update(build_cases(seed + 1))
+            counts.update(build_points(seed + 2))
             summary = DemoSummary(created=True, counts=counts, figures=headline_figures())
     summary.seconds = time.perf_counter() - started
     if stdout is not None:

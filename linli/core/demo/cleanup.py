@@ -18,6 +18,7 @@ from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Departm
 from .accounts import DEMO_USERNAMES
 from .areas import DISTRICT_CODE
 from .cases import delete_cases
+from .points import delete_points
 
 # Models whose rows the demo creates and deletes itself, in the right order.
 OWN = {Area, Building, BuildingUnit, Household, PartyOrg, Department, PartnerUnit, Person, RoleAssignment,
@@ -55,6 +56,7 @@ def delete_demo() -> None:
         # Cases first: their photo files go with them, and categories routed to demo departments get their
         # seed routing back (a department-level category may not lose its department).
         delete_cases(area_ids, department_ids, person_ids, street_codes)
+    delete_points(area_ids, person_ids, partner_ids)  # the points ledger refers to people, shops, areas
         # Deleting tracked rows would write a "deleted" history entry for each; the demo leaves none.
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             # Non-nullable links first (they delete rows that may hold the optional ones).

@@ -89,6 +89,7 @@ def headline_figures() -> list[tuple[str, str]]:
                                             person__party__stage=PartyStage.MEMBER))),
         ("  守护楼员（名）", n(roles.filter(role=Role.BUILDING_GUARDIAN, area__code=xhj))),
         *case_figures(),
+        *points_figures(),
     ]
 
 
@@ -109,4 +110,27 @@ def case_figures() -> list[tuple[str, str]]:
         ("  已结案 / 办理中 / 不予受理（件）", f"{closed.count()} / "
                                           f"{cases.exclude(status__in=[Status.CLOSED, Status.REJECTED]).count()} / "
                                           f"{cases.filter(status=Status.REJECTED).count()}"),
+    ]
+
+
+def points_figures() -> list[tuple[str, str]]:
+    """The 先锋骑士 points scheme: sponsors, declared value offered, gifts collected and their points."""
+    from django.db.models import Count, F, Sum
+    from django.db.models.functions import Coalesce
+
+    from linli.volunteering.models import Account, Redemption, Reward
+
+    lzw = _code("龙洲湾街道")
+    offered = Reward.objects.filter(scheme__area__code=lzw).aggregate(
+        sponsors=Count("sponsor", distinct=True), fen=Coalesce(Sum(F("stock_offered") * F("value_fen")), 0))
+    collected = Redemption.objects.filter(reward__scheme__area__code=lzw, status=Redemption.Status.COMPLETED
+                                          ).aggregate(n=Count("id"), points=Coalesce(Sum("transfer__amount"), 0))
+    accounts = Account.objects.filter(kind="person", person__worker__in_points_scheme=True,
+                                      person__area__code__startswith=lzw).count()
+    return [
+        ("“先锋骑士”积分：爱心商铺（家）", str(offered["sponsors"])),
+        ("  捐赠物品和服务申报价值（元）", f"{offered['fen'] // 100:,}"),
+        ("  建档骑士积分档案（份）", str(accounts)),
+        ("  已兑换礼品和服务（件）", str(collected["n"])),
+        ("  兑换积分（分）", str(collected["points"])),
     ]
