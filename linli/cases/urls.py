@@ -1,11 +1,10 @@
 """Case pages under /cases/.  Intake routes here; the desk's routes (inbox, board, case page) come from
 ``urls_desk.py``, included at the end in the same ``cases`` namespace."""
 
-from importlib.util import find_spec
-
 from django.urls import include, path
 
 from . import views_intake as views
+from . import views_messages
 
 app_name = "cases"
 urlpatterns = [
@@ -17,9 +16,10 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("mine/<str:number>/", views.mine_detail, name="mine_detail"),
     path("mine/<str:number>/rate/", views.rate, name="rate"),
+    path("messages/", views_messages.message_list, name="messages"),
+    path("messages/read/", views_messages.mark_read, name="messages_read"),
     path("photos/<uuid:photo_uuid>/", views.photo, name="photo"),
     path("photos/<uuid:photo_uuid>/thumb/", views.photo, {"thumb": True}, name="photo_thumb"),
 ]
 
-if find_spec("linli.cases.urls_desk") is not None:  # the cases-desk engineer's routes
-    urlpatterns.append(path("", include("linli.cases.urls_desk")))
+urlpatterns.append(path("", include("linli.cases.urls_desk")))

@@ -23,8 +23,18 @@ def _nav_links(request: HttpRequest) -> list[dict]:
     return links
 
 
+def _unread(request: HttpRequest) -> int:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    from linli.cases.views_messages import unread_count
+
+    return unread_count(user)
+
+
 def linli(request: HttpRequest) -> dict:
     return {
+        "unread_messages": lambda: _unread(request),
         "scope": scope_for(request.user) if hasattr(request, "user") else None,
         "nav_links": lambda: _nav_links(request),
         "large_text": request.COOKIES.get(LARGE_TEXT_COOKIE) == "large",

@@ -1,0 +1,42 @@
+"""In-site messages (站内消息): what the background worker told a user about their cases."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .models import Message
+
+PAGE = 30
+
+
+@login_required
+def message_list(request: HttpRequest) -> HttpResponse:
+    """The user's own messages, newest first, by key (``?before=<id>``)."""
+    qs = Message.objects.filter(recipient=request.user).select_related("case").order_by("-id")
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        qs = qs.filter(id__lt=int(before))
+    page = list(qs[: PAGE + 1])
+    more = len(page) > PAGE
+    page = page[:PAGE]
+    for message in page:
+        message.is_reporter = message.case is not None and message.case.reporter_id == request.user.pk
+    return render(request, "cases/messages.html", {
+        "page": page, "next_before": page[-1].pk if more else None,
+        "unread": Message.objects.filter(recipient=request.user, read_at__isnull=True).count()})
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest) -> HttpResponse:
+    Message.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("cases:messages")
+
+
+def unread_count(user) -> int:
+    """Unread messages of a signed-in user (one indexed count)."""
+    return Message.objects.filter(recipient=user, read_at__isnull=True).count()
