@@ -80,3 +80,10 @@ def test_rider_demo_can_redeem_at_shop_demos_shop(demo, db):
     rewards = Reward.objects.filter(sponsor=shop, stock__gte=1, points__lte=balance, active=True)
     assert rewards.exists(), balance
     assert Transfer.objects.filter(credit__person=rider).count() >= 5
+
+
+def test_zz_reset_removes_and_reloads_the_points_scheme(demo, db):
+    load_demo(reset=True)
+    assert Scheme.objects.filter(code="xianfeng-qishi").count() == 1
+    assert points_figures().redemptions_collected == 22
+    assert sum(Account.objects.values_list("balance", flat=True)) == 0
