@@ -411,3 +411,30 @@ def visible_teams(user) -> QuerySet:
 
 def records_in_scope(user) -> QuerySet:
     return scoped(ServiceRecord.objects.all(), user)
+
+
+def organised_q(user, prefix: str = "") -> Q:
+    """Records (``prefix`` to reach the record) of activities the user organises, created or leads the team of."""
+    q = Q(**{f"{prefix}activity__created_by_id": user.pk})
+    if getattr(user, "person_id", None):
+        led = TeamMembership.objects.filter(person_id=user.person_id, is_leader=True,
+                                            status=TeamMembership.Status.MEMBER).values("team_id")
+        q |= Q(**{f"{prefix}activity__organiser_id": user.person_id}) | Q(**{f"{prefix}activity__team_id__in": led})
+    return q
+
+
+def records_visible(user) -> QuerySet:
+    """Records in scope, plus those of the activities the user organises (to confirm and correct them)."""
+    scope = scope_for(user)
+    qs = ServiceRecord.objects.all()
+    if scope.everything:
+        return qs
+    return qs.filter(ServiceRecord.scope_q(scope) | organised_q(user))
+
+
+def corrections_visible(user) -> QuerySet:
+    scope = scope_for(user)
+    qs = RecordCorrection.objects.all()
+    if scope.everything:
+        return qs
+    return qs.filter(RecordCorrection.scope_q(scope) | organised_q(user, "record__"))

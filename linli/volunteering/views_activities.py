@@ -207,7 +207,11 @@ def _activity_page(qs, request: HttpRequest, upcoming: bool) -> dict:
     order = ("starts_at", "pk") if upcoming else ("-starts_at", "-pk")
     cursor = request.GET.get("after", "")
     when, _sep, last_id = cursor.rpartition("_")
-    at, last = parse_datetime(when) if when else None, _int(last_id)
+    try:
+        at = parse_datetime(when) if when else None
+    except ValueError:  # well formed but not a real date
+        at = None
+    last = _int(last_id)
     if at is not None and last is not None:
         if timezone.is_naive(at):
             at = timezone.make_aware(at)
@@ -431,11 +435,9 @@ def record_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(volunteer_id=request.user.person_id)
     confirmed = qs.filter(status=ServiceRecord.Status.CONFIRMED)
     total = confirmed.aggregate(n=Coalesce(Sum("minutes"), 0))["n"]
-    pending_corrections = []
-    if scope.is_staff:
-        pending_corrections = list(scoped(RecordCorrection.objects.filter(
-            status=RecordCorrection.Status.PENDING), request.user).select_related(
-            "record__volunteer").order_by("pk")[:50])
+    pending_corrections = list(activities.corrections_visible(request.user).filter(
+        status=RecordCorrection.Status.PENDING).exclude(record__volunteer_id=request.user.person_id)
+        .select_related("record__volunteer").order_by("pk")[:50])
     context = _page(qs, request, {"volunteer": volunteer.pk if volunteer else None})
     context.update(volunteer=volunteer, total_hours=total / 60, staff=scope.is_staff,
                    corrections=pending_corrections)
@@ -445,8 +447,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_scoped_or_404(ServiceRecord.objects.select_related(
-        "volunteer", "area", "activity", "team", "recorded_by", "confirmed_by"), request.user, pk=pk)
+    record = _visible_or_404(activities.records_visible(request.user).select_related(
+        "volunteer", "area", "activity", "team", "recorded_by__person", "confirmed_by"), pk)
     form = CorrectionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -467,7 +469,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    correction = get_scoped_or_404(RecordCorrection.objects.select_related("record__activity"), request.user, pk=pk)
+    correction = _visible_or_404(activities.corrections_visible(request.user).select_related("record__activity"), pk)
     form = DecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose accept or reject."))

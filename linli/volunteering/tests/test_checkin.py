@@ -11,7 +11,10 @@ from linli.volunteering import activities
 from linli.volunteering.activities import ActivityError
 from linli.volunteering.models import SignUp
 
-from .activities_support import PLACE, T0, URLS, make_activity, vol  # noqa: F401
+from . import activities_support
+from .activities_support import PLACE, T0, URLS, make_activity
+
+vol = activities_support.vol  # the fixture
 
 M = dt.timedelta(minutes=1)
 

@@ -8,7 +8,10 @@ from linli.volunteering import activities
 from linli.volunteering.activities import ActivityError
 from linli.volunteering.models import Account, ServiceRecord, Transfer
 
-from .activities_support import T0, make_activity, vol  # noqa: F401
+from . import activities_support
+from .activities_support import T0, make_activity
+
+vol = activities_support.vol  # the fixture
 
 M = dt.timedelta(minutes=1)
 S = dt.timedelta(seconds=1)
