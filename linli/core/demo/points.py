@@ -161,7 +161,7 @@ def build_points(seed: int) -> dict[str, int]:
         if step.kind == "service":
             rider, quarters, deed, ref = step.payload
             t = ledger.earn(scheme, rider, quarters * scheme.points_per_hour // 4, key=f"demo:service:{ref}",
-                            source=Transfer.Source.SERVICE, source_ref=f"demo-{ref}",
+                            source=Transfer.Source.SERVICE,
                             reason=f"志愿服务 {quarters / 4:g} 小时：{deed}")
         elif step.kind == "manual":
             rider, amount, deed, ref = step.payload

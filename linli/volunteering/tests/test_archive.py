@@ -40,7 +40,7 @@ def test_archive_shows_every_movement_with_reason_and_running_balance(ns, histor
     page = rider_client.get(reverse("volunteering:archive", args=[ns.rider.pk])).content.decode()
     for text in ("敬老院志愿服务", "上报问题核查属实", "牛肉面一碗", "雨天护学", "志愿服务", "兑换奖品", "手动奖励"):
         assert text in page, text
-    balances = re.findall(r'<td class="num">(\d+)</td>', page)
+    balances = re.findall(r'data-label="余额">(\d+)<', page)
     assert balances == ["40", "35", "55", "30"]  # newest first
     assert reverse("volunteering:redemption", args=[history.pk]) in page  # the person's own redemption
 
