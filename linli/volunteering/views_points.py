@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
@@ -67,7 +67,7 @@ def _with_yuan(items):
 # ---- my points -------------------------------------------------------------------------------------------
 
 @login_required
-@require_GET
+@require_safe
 def my_points(request: HttpRequest) -> HttpResponse:
     person = _me(request)
     account = Account.objects.filter(person=person).first() if person else None
@@ -85,7 +85,7 @@ def my_points(request: HttpRequest) -> HttpResponse:
 # ---- rewards and redeeming -------------------------------------------------------------------------------
 
 @login_required
-@require_GET
+@require_safe
 def reward_list(request: HttpRequest) -> HttpResponse:
     """The catalogue, cheapest first, a page at a time by key (``?after=<points>.<id>``)."""
     qs = _offer().order_by("points", "id")
@@ -137,7 +137,7 @@ def _qr_svg(request: HttpRequest, code: str) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def redemption_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person_id = request.user.person_id
     redemption = (Redemption.objects.select_related("reward__sponsor").filter(pk=pk, person_id=person_id).first()
@@ -227,7 +227,7 @@ def _can_lead(request: HttpRequest, person: Person) -> bool:
 
 
 @login_required
-@require_GET
+@require_safe
 def archive_view(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _archive_person_or_404(request, person_id)
     account = Account.objects.filter(person=person).first()
@@ -246,7 +246,7 @@ def archive_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def archive_xlsx(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _archive_person_or_404(request, person_id)
     account = Account.objects.filter(person=person).first()
@@ -340,7 +340,7 @@ def award(request: HttpRequest, person_id: int) -> HttpResponse:
 # ---- figures ---------------------------------------------------------------------------------------------
 
 @login_required
-@require_GET
+@require_safe
 def figures(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).is_staff:
         raise Http404

@@ -178,3 +178,8 @@ def test_catalogue_query_count_does_not_grow(ns, rider_client, django_assert_max
     with django_assert_max_num_queries(12):
         rider_client.get(reverse("volunteering:points"))
     assert not Transfer.objects.filter(source="redemption").exists()
+
+
+def test_pages_answer_head_requests(ns, rider_client):
+    for name in ("points", "rewards"):
+        assert rider_client.head(reverse(f"volunteering:{name}")).status_code == 200
