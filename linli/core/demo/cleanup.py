@@ -56,7 +56,7 @@ def delete_demo() -> None:
         # Cases first: their photo files go with them, and categories routed to demo departments get their
         # seed routing back (a department-level category may not lose its department).
         delete_cases(area_ids, department_ids, person_ids, street_codes)
-    delete_points(area_ids, person_ids, partner_ids)  # the points ledger refers to people, shops, areas
+        delete_points(area_ids, person_ids, partner_ids)  # the points ledger refers to people, shops, areas
         # Deleting tracked rows would write a "deleted" history entry for each; the demo leaves none.
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             # Non-nullable links first (they delete rows that may hold the optional ones).
