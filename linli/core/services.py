@@ -89,19 +89,22 @@ def home_sections(scope: Scope, *, admin: bool = False, grid_names: dict[str, st
     if staff or scope.roles & INTAKE_ROLES:
         sections.append(Section(_("Log a case"), _("Hotline calls, WeChat messages, opinion drives, patrols"),
                                 _url("cases:new"), "intake"))
+    if staff:
+        sections.append(Section(_("Points figures"), _("Points issued and redeemed, sponsors and gifts"),
+                                _url("volunteering:figures"), "points-figures"))
     if admin:
         sections.append(Section(_("Administration"), _("Edit every record in the Django admin"),
                                 _url("admin:index"), "admin"))
     if scope.partner_ids:
         sections.append(Section(_("My shop"), _("Confirm the redemption codes of points rewards"),
-                                _url("points:shop"), "shop"))
+                                _url("volunteering:shop"), "shop"))
     if scope.person_id:
         sections.append(Section(_("Report a problem"), _("Snap and report: photo and location"),
                                 _url("cases:report"), "report"))
         sections.append(Section(_("My reports"), _("Follow your reports and rate the result"),
                                 _url("cases:mine"), "mine"))
         sections.append(Section(_("My points"), _("Points balance, rewards and redemptions"),
-                                _url("points:home"), "points"))
+                                _url("volunteering:points"), "points"))
         sections.append(Section(_("My record"), _("Your basic information, roles and contributions"),
                                 _url("people:detail", scope.person_id), "me"))
     sections.append(Section(_("Public cases"), _("What was reported and how it ended, on a map"),
