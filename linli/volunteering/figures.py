@@ -25,21 +25,26 @@ class PointsFigures:
     redemptions_waiting: int
 
 
-def _flow(kind: str, direction: str) -> int:
-    """Points that went into (``credit``) or out of (``debit``) the system accounts of one kind."""
-    return Transfer.objects.filter(**{f"{direction}__kind": kind}).aggregate(n=Coalesce(Sum("amount"), 0))["n"]
+def _flows() -> dict[str, int]:
+    """Points into and out of each kind of system account, in one aggregate query."""
+    sums = {}
+    for kind in (AccountKind.ISSUANCE, AccountKind.REDEMPTION, AccountKind.EXPIRY):
+        for side in ("debit", "credit"):
+            sums[f"{kind}_{side}"] = Coalesce(Sum("amount", filter=Q(**{f"{side}__kind": kind})), 0)
+    return Transfer.objects.aggregate(**sums)
 
 
 def points_figures() -> PointsFigures:
+    flows = _flows()
     redemptions = Redemption.objects.aggregate(
         collected=Count("id", filter=Q(status=Redemption.Status.COMPLETED)),
         waiting=Count("id", filter=Q(status=Redemption.Status.PENDING)))
     people = Account.objects.filter(kind=AccountKind.PERSON).aggregate(
         outstanding=Coalesce(Sum("balance"), 0), members=Count("id"))
     return PointsFigures(
-        issued=_flow(AccountKind.ISSUANCE, "debit") - _flow(AccountKind.ISSUANCE, "credit"),
-        redeemed=_flow(AccountKind.REDEMPTION, "credit") - _flow(AccountKind.REDEMPTION, "debit"),
-        expired=_flow(AccountKind.EXPIRY, "credit") - _flow(AccountKind.EXPIRY, "debit"),
+        issued=flows["issuance_debit"] - flows["issuance_credit"],
+        redeemed=flows["redemption_credit"] - flows["redemption_debit"],
+        expired=flows["expiry_credit"] - flows["expiry_debit"],
         outstanding=people["outstanding"],
         members=people["members"],
         sponsors=PartnerUnit.objects.filter(kind=PartnerKind.SPONSOR_SHOP, rewards__isnull=False).distinct().count(),
