@@ -44,7 +44,7 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = ["title", "kind", "description", "area", "team", "place", "lat", "lng", "starts_at", "ends_at",
-                  "capacity"]
+                  "capacity", "participants"]
         widgets = {
             "starts_at": LocalDateTimeInput(), "ends_at": LocalDateTimeInput(),
             "lat": forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),

@@ -121,6 +121,9 @@ class Activity(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1), MaxValueValidator(10_000)])
+    participants = models.PositiveIntegerField(
+        _("person-times taking part"), default=0,
+        help_text=_("Residents who took part or were served, counted by the organiser (signed-up or not)."))
     team = models.ForeignKey(Team, models.PROTECT, null=True, blank=True, related_name="activities",
                              verbose_name=_("organising team"))
     organiser = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="organised_activities",

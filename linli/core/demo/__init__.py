@@ -43,6 +43,7 @@ from .people import (
     central_household_orgs,
 )
 from .points import build_points
+from .volunteering import build_volunteering
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DEMO_SEED", "DemoError", "DemoSummary", "is_loaded", "load_demo"]
 
@@ -141,6 +142,7 @@ def load_demo(reset: bool = False, stdout: TextIO | None = None, seed: int = DEM
             counts = _build(seed)
             counts.update(build_cases(seed + 1))
             counts.update(build_points(seed + 2))
+            counts.update(build_volunteering(seed + 3))
             summary = DemoSummary(created=True, counts=counts, figures=headline_figures())
     summary.seconds = time.perf_counter() - started
     if stdout is not None:

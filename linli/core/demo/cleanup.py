@@ -19,6 +19,7 @@ from .accounts import DEMO_USERNAMES
 from .areas import DISTRICT_CODE
 from .cases import delete_cases
 from .points import delete_points
+from .volunteering import delete_volunteering
 
 # Models whose rows the demo creates and deletes itself, in the right order.
 OWN = {Area, Building, BuildingUnit, Household, PartyOrg, Department, PartnerUnit, Person, RoleAssignment,
@@ -57,6 +58,7 @@ def delete_demo() -> None:
         # seed routing back (a department-level category may not lose its department).
         delete_cases(area_ids, department_ids, person_ids, street_codes)
         delete_points(area_ids, person_ids, partner_ids)  # the points ledger refers to people, shops, areas
+        delete_volunteering(area_ids, person_ids)  # teams, activities, records, wishes, honours, pledges
         # Deleting tracked rows would write a "deleted" history entry for each; the demo leaves none.
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             # Non-nullable links first (they delete rows that may hold the optional ones).
