@@ -57,8 +57,12 @@ class ActivityForm(forms.ModelForm):
         self.fields["area"].queryset = areas
         self.fields["team"].queryset = teams
         self.fields["team"].required = False
+        self.fields["participants"].required = False
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def clean_participants(self) -> int:
+        return self.cleaned_data.get("participants") or 0
 
     def clean(self):
         data = super().clean()
