@@ -16,6 +16,7 @@ urlpatterns = [
     path("places/", include("linli.places.urls")),
     path("people/", include("linli.people.urls")),
     path("cases/", include("linli.cases.urls")),
+    path("volunteering/", include("linli.volunteering.urls_activities")),
     path("open311/", include("linli.open311.urls")),
     path("points/", include("linli.volunteering.urls")),
     path("api/", include("linli.api.urls")),

@@ -105,6 +105,10 @@ def home_sections(scope: Scope, *, admin: bool = False, grid_names: dict[str, st
                                 _url("cases:mine"), "mine"))
         sections.append(Section(_("My points"), _("Points balance, rewards and redemptions"),
                                 _url("volunteering:points"), "points"))
+        sections.append(Section(_("Volunteering"), _("Teams, activities, check-in and service records"),
+                                _url("activities:activity_list"), "activities"))
+        sections.append(Section(_("Micro-wishes"), _("Post a small wish, or claim one and fulfil it"),
+                                _url("activities:wish_list"), "wishes"))
         sections.append(Section(_("My record"), _("Your basic information, roles and contributions"),
                                 _url("people:detail", scope.person_id), "me"))
     sections.append(Section(_("Public cases"), _("What was reported and how it ended, on a map"),

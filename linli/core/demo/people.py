@@ -417,7 +417,7 @@ def cast_workers(census: Census, places: Places, orgs: Orgs, cast: Cast) -> list
         cast.trainings.append(Training(person=people[i], kind=TrainingKind.CERTIFICATION,
                                        title="快递员职业技能等级认定（五级）",
                                        completed_on=dt.date(2024, rng.randint(3, 11), rng.randint(1, 28))))
-    # Contribution ledger: snap-and-report finds, and the four district-level "most beautiful" workers.
+    # Contribution ledger: snap-and-report finds (the four district-level 最美 workers are Honour rows).
     finds = ["随手拍：上报井盖破损", "随手拍：上报道路坑洼", "随手拍：上报卫生死角", "随手报：上报占道经营",
              "协助社区开展平安建设巡查", "认领“微心愿”：为独居老人送米面油"]
     for n, i in enumerate(points_i[:20]):
@@ -425,9 +425,6 @@ def cast_workers(census: Census, places: Places, orgs: Orgs, cast: Cast) -> list
         cast.contributions.append(ContributionEntry(
             person=people[i], date=dt.date(2024, 5, 1) + dt.timedelta(days=n * 7), what=finds[n % len(finds)],
             area=g, place=g.name))
-    for i in party_i[:4]:
-        cast.contributions.append(ContributionEntry(person=people[i], date=dt.date(2024, 5, 4),
-                                                    what="获评区级“最美”新就业群体", place="巴南区"))
     cast.workers.extend(profiles)
     rider = people[demo_i]
     rider.note = "外卖配送员；“先锋骑士”积分制度建档；兼职网格员（演示账号）"
