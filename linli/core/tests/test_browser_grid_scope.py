@@ -37,6 +37,9 @@ def _shown(page) -> list[tuple[str, str]]:
     return [(n.strip(), a.strip()) for n, a in zip(names, areas, strict=True)]
 
 
+# serialized_rollback: rows that migrations seed (the case categories the demo uses) are put back
+# after earlier live-server tests have flushed the tables.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_grid_worker_of_xinhejie_sees_only_the_people_of_that_grid(page, live_server, demo, tmp_path):
     grid = Area.objects.get(level=AreaLevel.GRID, name=GRID)
     me = User.objects.select_related("person__area").get(username="grid-xinhejie").person
