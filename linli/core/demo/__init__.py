@@ -139,6 +139,9 @@ def load_demo(reset: bool = False, stdout: TextIO | None = None, seed: int = DEM
         else:
             if district is not None:
                 delete_demo()
+            from linli.cases.catalogue import seed_categories
+
+            seed_categories()  # the catalogue may be missing (e.g. a flushed test database)
             counts = _build(seed)
             counts.update(build_cases(seed + 1))
             counts.update(build_points(seed + 2))
