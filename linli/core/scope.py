@@ -44,6 +44,14 @@ class Scope:
             q |= Q(**{f"{code_field}__gte": low, f"{code_field}__lt": high})
         return q
 
+    def area_or_own_q(self, code_field: str, *person_fields: str) -> Q:
+        """Rows under the scope's areas, or rows whose ``person_fields`` point at the user's own person."""
+        q = self.area_q(code_field)
+        if self.person_id:
+            for field in person_fields:
+                q |= Q(**{field: self.person_id})
+        return q
+
     def covers_code(self, code: str) -> bool:
         return self.everything or any(code.startswith(c) for c in self.area_codes)
 

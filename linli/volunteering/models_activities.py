@@ -201,10 +201,7 @@ class SignUp(models.Model):
 
     @classmethod
     def scope_q(cls, scope) -> Q:
-        q = scope.area_q("activity__area__code")
-        if scope.person_id:
-            q |= Q(person_id=scope.person_id)
-        return q
+        return scope.area_or_own_q("activity__area__code", "person_id")
 
 
 class ServiceRecord(models.Model):
@@ -257,10 +254,7 @@ class ServiceRecord(models.Model):
 
     @classmethod
     def scope_q(cls, scope) -> Q:
-        q = scope.area_q("area__code")
-        if scope.person_id:
-            q |= Q(volunteer_id=scope.person_id)
-        return q
+        return scope.area_or_own_q("area__code", "volunteer_id")
 
     @property
     def hours(self) -> Decimal:
@@ -308,10 +302,7 @@ class RecordCorrection(models.Model):
 
     @classmethod
     def scope_q(cls, scope) -> Q:
-        q = scope.area_q("record__area__code")
-        if scope.person_id:
-            q |= Q(record__volunteer_id=scope.person_id)
-        return q
+        return scope.area_or_own_q("record__area__code", "record__volunteer_id")
 
 
 class Certificate(models.Model):
@@ -343,10 +334,7 @@ class Certificate(models.Model):
 
     @classmethod
     def scope_q(cls, scope) -> Q:
-        q = scope.area_q("area__code")
-        if scope.person_id:
-            q |= Q(volunteer_id=scope.person_id)
-        return q
+        return scope.area_or_own_q("area__code", "volunteer_id")
 
 
 def wish_photo_path(instance, filename: str) -> str:
@@ -445,10 +433,7 @@ class Honour(models.Model):
 
     @classmethod
     def scope_q(cls, scope) -> Q:
-        q = scope.area_q("person__area__code")
-        if scope.person_id:
-            q |= Q(person_id=scope.person_id)
-        return q
+        return scope.area_or_own_q("person__area__code", "person_id")
 
 
 class Pledge(models.Model):
@@ -481,10 +466,7 @@ class Pledge(models.Model):
 
     @classmethod
     def scope_q(cls, scope) -> Q:
-        q = scope.area_q("area__code")
-        if scope.person_id:
-            q |= Q(person_id=scope.person_id)
-        return q
+        return scope.area_or_own_q("area__code", "person_id")
 
 
 class PledgeFollowUp(models.Model):
