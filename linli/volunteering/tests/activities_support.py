@@ -44,6 +44,11 @@ def vol(tree, make_user):
     v2 = make_user("v2", home=tree.g1)
     v3 = make_user("v3", home=tree.g2)
     outsider = make_user("outsider", home=tree.h1)
+    # Distinctive names, so "this name is not on the page" cannot match a random token by chance.
+    for user, name in ((staff, "欧阳明远"), (staff_b, "司马晓兰"), (leader, "诸葛文杰"), (v1, "上官雨婷"),
+                       (v2, "慕容秋实"), (v3, "东方志强"), (outsider, "皇甫立新")):
+        user.person.name = name
+        user.person.save()
     scheme = Scheme.objects.create(code="pioneer", name="先锋骑士积分制度", area=tree.street_a, points_per_hour=10,
                                    points_per_wish=8)
     for u in (v1, v2, v3, leader):
