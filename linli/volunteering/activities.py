@@ -378,7 +378,8 @@ def may_decide_record(user, record: ServiceRecord) -> bool:
 
 @transaction.atomic
 def decide_correction(correction: RecordCorrection, user, *, accept: bool, note: str = "") -> RecordCorrection:
-    record = ServiceRecord.objects.select_for_update().select_related("activity").get(pk=correction.record_id)
+    record = (ServiceRecord.objects.select_for_update(of=("self",)).select_related("activity")
+              .get(pk=correction.record_id))
     if not may_decide_record(user, record):
         raise ActivityError(_("Only the organiser can decide on a correction."))
     correction.refresh_from_db()
