@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from linli.core.scope import Scope, scope_for, scoped
+from linli.core.scope import Scope, get_scoped_or_404, scope_for, scoped
 
 from .geo import GeometryError, centre_of, validate_boundary
-from .models import Area, AreaLevel, Building, Department, Household, PartnerUnit, PartyOrg
+from .models import Area, AreaLevel, Building, BuildingUnit, Department, Household, PartnerUnit, PartyOrg
 
 GRID_CODE_RE = re.compile(r"^\d{15}$")
 MAX_NAME_LENGTH = Area._meta.get_field("name").max_length
@@ -423,3 +423,69 @@ def grid_summary(grid: Area) -> GridSummary:
         households=Household.objects.filter(grid=grid).count(),
         people=Person.objects.filter(area=grid).count(),
     )
+
+
+# --- Building and household pages ------------------------------------------------------------
+
+@dataclass
+class BuildingPage:
+    building: Building
+    units: list[BuildingUnit]  # each with ``households`` prefetched, each household with ``residents``
+    roles: list
+    party_orgs: list[PartyOrg]
+    households: int
+    residents: int
+
+
+def building_for(user, pk: int) -> Building:
+    """The building ``pk`` if it lies in the user's scope (with grid, community and street), else 404."""
+    qs = Building.objects.select_related("grid__parent__parent")
+    return get_scoped_or_404(qs, user, pk=pk)
+
+
+def building_page(building: Building) -> BuildingPage:
+    """Units with their households and resident counts, role holders and party organisations of a
+    building: four queries however many units and households it has."""
+    from linli.people.models import Role, RoleAssignment
+
+    households = Household.objects.annotate(residents=Count("members")).order_by("door", "id")
+    units = list(building.units.order_by("number", "id").prefetch_related(Prefetch("households", households)))
+    order = {value: i for i, value in enumerate(Role.values)}
+    roles = sorted(RoleAssignment.objects.current().filter(building=building).select_related("person"),
+                   key=lambda r: (order.get(r.role, 99), r.person.name, r.pk))
+    party_orgs = list(PartyOrg.objects.filter(Q(building=building) | Q(household__unit__building=building))
+                      .select_related("household__unit").order_by("kind", "name", "id"))
+    homes = [h for u in units for h in u.households.all()]
+    return BuildingPage(building=building, units=units, roles=roles, party_orgs=party_orgs,
+                        households=len(homes), residents=sum(h.residents for h in homes))
+
+
+@dataclass
+class HouseholdPage:
+    household: Household
+    members: list
+    party_orgs: list[PartyOrg]  # a party-member central household (党员中心户) points at its home
+    can_open_people: bool
+
+
+def household_for(user, pk: int) -> Household:
+    """The household ``pk`` if it lies in the user's scope, or if it is the user's own home; else 404.
+
+    A resident without a data scope may open their own household page and no other."""
+    qs = Household.objects.select_related("unit__building", "grid__parent__parent")
+    person_id = getattr(user, "person_id", None)
+    if person_id:
+        home = qs.filter(pk=pk, members__pk=person_id).first()
+        if home is not None:
+            return home
+    return get_scoped_or_404(qs, user, pk=pk)
+
+
+def household_page(household: Household, user) -> HouseholdPage:
+    """Members (names and masked mobiles) and the party organisations pointing at it (a central household)."""
+    from linli.people.models import Person
+
+    members = list(Person.objects.filter(household=household).order_by("name", "id"))
+    orgs = list(PartyOrg.objects.filter(household=household).order_by("kind", "name", "id"))
+    return HouseholdPage(household=household, members=members, party_orgs=orgs,
+                         can_open_people=scope_for(user).covers_code(household.grid.code))

@@ -8,5 +8,7 @@ urlpatterns = [
     path("map/", views.grid_map, name="map"),
     path("grids.geojson", views.grids_geojson, name="grids_geojson"),
     path("grids/<str:code>/", views.grid_detail, name="grid"),
+    path("buildings/<int:pk>/", views.building_detail, name="building"),
+    path("households/<int:pk>/", views.household_detail, name="household"),
     path("locate/", views.locate_point, name="locate"),
 ]

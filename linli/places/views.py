@@ -1,4 +1,5 @@
-"""Pages of the places app: org tree, grid page, grid map, GeoJSON of the grids and point lookup."""
+"""Pages of the places app: org tree, grid, building and household pages, grid map, GeoJSON of the grids
+and point lookup."""
 
 from __future__ import annotations
 
@@ -56,6 +57,32 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
         "street": grid.parent.parent if grid.parent else None,
         "summary": summary,
         "boundary_json": json.dumps(grid.boundary) if grid.boundary else "",
+    })
+
+
+@login_required
+@require_GET
+def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    building = services.building_for(request.user, pk)
+    grid = building.grid
+    return render(request, "places/building.html", {
+        "page": services.building_page(building),
+        "building": building,
+        "grid": grid,
+        "community": grid.parent,
+        "street": grid.parent.parent if grid.parent else None,
+    })
+
+
+@login_required
+@require_GET
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = services.household_for(request.user, pk)
+    return render(request, "places/household.html", {
+        "page": services.household_page(household, request.user),
+        "household": household,
+        "building": household.unit.building,
+        "grid": household.grid,
     })
 
 

@@ -1,6 +1,7 @@
 /* Grid maps (Leaflet).  Reads everything from data attributes:
    [data-geojson-url]: the grids of the user's scope, with popups linking to each grid page;
-   [data-boundary]: one grid's boundary (grid page). */
+   [data-boundary]: one grid's boundary (grid page);
+   [data-point-lat][data-point-lng]: one marked point (building page). */
 (function () {
   "use strict";
   var STYLE = { color: "#b3261e", weight: 2, fillOpacity: 0.12 };
@@ -75,10 +76,21 @@
     window.addEventListener("load", function () { fit(map, layer); });
   }
 
+  function pointMap(el) {
+    var map = baseMap(el);
+    var at = [parseFloat(el.dataset.pointLat), parseFloat(el.dataset.pointLng)];
+    if (isNaN(at[0]) || isNaN(at[1])) { return; }
+    var marker = L.circleMarker(at, { radius: 8, color: STYLE.color, weight: 2, fillOpacity: 0.6 }).addTo(map);
+    if (el.dataset.pointLabel) { marker.bindTooltip(el.dataset.pointLabel); }
+    map.setView(at, 17);
+    window.addEventListener("load", function () { map.invalidateSize(); map.setView(at, 17); });
+  }
+
   function init() {
     if (typeof L === "undefined") { return; }
     document.querySelectorAll("[data-geojson-url]").forEach(gridsMap);
     document.querySelectorAll("[data-boundary]").forEach(boundaryMap);
+    document.querySelectorAll("[data-point-lat]").forEach(pointMap);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();
