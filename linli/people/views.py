@@ -86,8 +86,12 @@ def _detail_context(request: HttpRequest, person: Person) -> dict:
                          [: CONTRIBUTIONS_SHOWN + 1])
     may_edit = services.can_edit(scope)
     may_contribute = services.can_add_contribution(scope)
+    household = person.household
     return {
         "person": person,
+        # Link the address only where the household page will open (it answers 404 outside the scope).
+        "household_link": household is not None and (scope.covers_code(household.grid.code)
+                                                      or person.pk == scope.person_id),
         "current_roles": [r for r in roles if r.pk in current_pks],
         "past_roles": [r for r in roles if r.pk not in current_pks],
         "worker": worker,
@@ -108,7 +112,8 @@ def _detail_context(request: HttpRequest, person: Person) -> dict:
 
 
 def _person_or_404(request: HttpRequest, pk: int) -> Person:
-    qs = Person.objects.select_related("area__parent__parent", "household__unit__building", "worker", "party__org")
+    qs = Person.objects.select_related("area__parent__parent", "household__unit__building", "household__grid", "worker",
+                                       "party__org")
     return get_scoped_or_404(qs, request.user, pk=pk)
 
 

@@ -211,3 +211,18 @@ def test_person_page_links_the_household_address_to_the_household_page(tree, blo
     member = homes["101"].members.get(name="张桂兰")
     html = login(make_user("w", "grid_worker", tree.g1)).get(reverse("people:detail", args=[member.pk])).content
     assert reverse("places:household", args=[homes["101"].pk]) in html.decode()
+
+
+def test_person_page_links_the_household_only_where_its_page_would_open(tree, block, login, make_user):
+    """A department colleague may see a person but not their grid: no link to a page that would answer 404."""
+    from linli.people.models import RoleAssignment
+
+    _, homes = block
+    member = homes["101"].members.get(name="张桂兰")
+    RoleAssignment.objects.create(person=member, role="department_handler", department=tree.dept,
+                                  starts_on="2020-01-01")
+    colleague = make_user("d", "department_handler", department=tree.dept)
+    client = login(colleague)
+    html = client.get(reverse("people:detail", args=[member.pk])).content.decode()
+    assert "张桂兰" in html and reverse("places:household", args=[homes["101"].pk]) not in html
+    assert client.get(reverse("places:household", args=[homes["101"].pk])).status_code == 404
