@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.core.counters import bump, current
 from linli.core.scope import scope_for
 from linli.people.validators import normalise_mobile, validate_mobile
 from linli.places.geo import InvalidCoordinates, locate, parse_lat_lng
@@ -231,19 +231,13 @@ def _rate_key(ip: str) -> str:
 
 
 def check_rate(ip: str) -> None:
-    if cache.get(_rate_key(ip), 0) >= anonymous_limit():
+    if current(_rate_key(ip)) >= anonymous_limit():
         raise IntakeError(_("Too many anonymous reports from this network; please try again in an hour "
                             "or sign in."))
 
 
 def count_rate(ip: str) -> None:
-    key = _rate_key(ip)
-    if cache.add(key, 1, timeout=3600):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
+    bump(_rate_key(ip), timeout=3600)
 
 
 # --- Filing -----------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from linli.cases.models import Case, CasePhoto, Category, Status
 from linli.cases.services import CaseError, file_case
+from linli.core.counters import bump
 from linli.core.scope import Scope
 from linli.places.models import Area, AreaLevel
 
@@ -334,13 +334,7 @@ def file_request(request: Open311Request, user=None) -> Case:
 def rate_limited(bucket: str, ident: str, limit: int, per_seconds: int = 60) -> bool:
     """A fixed-window counter in the shared cache; True when this call is over the limit."""
     window = int(timezone.now().timestamp() // per_seconds)
-    cache_key = f"open311:{bucket}:{ident}:{window}"
-    cache.add(cache_key, 0, per_seconds + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, per_seconds + 5)
-        count = 1
+    count = bump(f"open311:{bucket}:{ident}:{window}", per_seconds + 5)
     return count > limit
 
 
