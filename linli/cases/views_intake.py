@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.paging import page_by_id
 from linli.core.scope import scoped
 
 from . import intake
@@ -157,15 +158,9 @@ def staff_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """My reports, newest first, a page at a time by key (``?after=<id>``)."""
-    qs = intake.my_cases(request.user)
     after = request.GET.get("after", "")
-    if after.isdigit():
-        qs = qs.filter(id__lt=int(after))
-    rows = list(qs[:PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return render(request, "cases/mine.html",
-                  {"cases": rows, "next_after": rows[-1].pk if more else None, "after": after})
+    rows, next_after = page_by_id(intake.my_cases(request.user), after, PAGE_SIZE)
+    return render(request, "cases/mine.html", {"cases": rows, "next_after": next_after, "after": after})
 
 
 @login_required

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from linli.core.paging import page_by_id
+
 from .models import Message
 
 PAGE = 30
@@ -16,17 +18,12 @@ PAGE = 30
 @login_required
 def message_list(request: HttpRequest) -> HttpResponse:
     """The user's own messages, newest first, by key (``?before=<id>``)."""
-    qs = Message.objects.filter(recipient=request.user).select_related("case").order_by("-id")
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        qs = qs.filter(id__lt=int(before))
-    page = list(qs[: PAGE + 1])
-    more = len(page) > PAGE
-    page = page[:PAGE]
+    qs = Message.objects.filter(recipient=request.user).select_related("case")
+    page, next_before = page_by_id(qs, request.GET.get("before"), PAGE)
     for message in page:
         message.is_reporter = message.case is not None and message.case.reporter_id == request.user.pk
     return render(request, "cases/messages.html", {
-        "page": page, "next_before": page[-1].pk if more else None,
+        "page": page, "next_before": next_before,
         "unread": Message.objects.filter(recipient=request.user, read_at__isnull=True).count()})
 
 

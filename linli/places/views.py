@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from linli.core.paging import page_by_id
 from linli.core.scope import get_scoped_or_404, scoped
 
 from . import services
@@ -25,19 +26,14 @@ PARTNERS_PER_PAGE = 50
 def tree(request: HttpRequest) -> HttpResponse:
     dept_kind = request.GET.get("dept_kind") if request.GET.get("dept_kind") in DepartmentKind.values else ""
     partner_kind = request.GET.get("partner_kind") if request.GET.get("partner_kind") in PartnerKind.values else ""
-    partners = services.partners_for(request.user, partner_kind or None).order_by("id")
-    after = request.GET.get("after", "")
-    if after.isdigit():
-        partners = partners.filter(id__gt=int(after))
-    partners = list(partners[:PARTNERS_PER_PAGE + 1])
-    more = len(partners) > PARTNERS_PER_PAGE
-    partners = partners[:PARTNERS_PER_PAGE]
+    partners, partners_next = page_by_id(services.partners_for(request.user, partner_kind or None),
+                                         request.GET.get("after"), PARTNERS_PER_PAGE, newest_first=False)
     return render(request, "places/tree.html", {
         "roots": services.org_tree(request.user),
         "party_roots": services.party_tree(request.user),
         "departments": services.departments_for(request.user, dept_kind or None),
         "partners": partners,
-        "partners_next": partners[-1].pk if more else None,
+        "partners_next": partners_next,
         "dept_kind": dept_kind,
         "partner_kind": partner_kind,
         "dept_kinds": DepartmentKind.choices,

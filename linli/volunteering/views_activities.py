@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.paging import page_by_id, parse_key
 from linli.core.scope import get_scoped_or_404, scope_for, scoped
 from linli.people.models import Person
 from linli.places.models import Area, AreaLevel, PartnerUnit
@@ -63,24 +64,14 @@ PAGE = 30
 
 # --- helpers -----------------------------------------------------------------------------------------------
 
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
-
-
 def _page(qs, request: HttpRequest, params: dict | None = None) -> dict:
     """Newest first by id, a page at a time (``?after=<id>``: rows with a smaller id)."""
-    after = _int(request.GET.get("after"))
-    if after:
-        qs = qs.filter(pk__lt=after)
-    rows = list(qs.order_by("-pk")[: PAGE + 1])
-    items = rows[:PAGE]
+    after = request.GET.get("after")
+    items, next_key = page_by_id(qs, after, PAGE)
     params = {k: v for k, v in (params or {}).items() if v not in (None, "")}
-    next_url = "?" + urlencode({**params, "after": items[-1].pk}) if len(rows) > PAGE else None
-    return {"items": items, "next_url": next_url, "first_url": ("?" + urlencode(params)) if after else None}
+    next_url = "?" + urlencode({**params, "after": next_key}) if next_key else None
+    return {"items": items, "next_url": next_url,
+            "first_url": ("?" + urlencode(params)) if parse_key(after) else None}
 
 
 def _fail(request: HttpRequest, exc: ValidationError) -> None:
@@ -211,7 +202,7 @@ def _activity_page(qs, request: HttpRequest, upcoming: bool) -> dict:
         at = parse_datetime(when) if when else None
     except ValueError:  # well formed but not a real date
         at = None
-    last = _int(last_id)
+    last = parse_key(last_id)
     if at is not None and last is not None:
         if timezone.is_naive(at):
             at = timezone.make_aware(at)
@@ -426,7 +417,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     qs = activities.records_in_scope(request.user).select_related("volunteer", "area")
     volunteer = None
-    if (vid := _int(request.GET.get("volunteer"))) and scope.is_staff:
+    if (vid := parse_key(request.GET.get("volunteer"))) and scope.is_staff:
         volunteer = scoped(Person.objects.all(), request.user).filter(pk=vid).first()
         if volunteer is None:
             raise Http404
@@ -491,7 +482,7 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
     areas = _staff_areas(request.user)
     if not scope_for(request.user).is_staff:
         raise Http404
-    initial = {"person": _int(request.GET.get("person")), "date_to": timezone.localdate(),
+    initial = {"person": parse_key(request.GET.get("person")), "date_to": timezone.localdate(),
                "date_from": timezone.localdate().replace(month=1, day=1)}
     form = CertificateForm(request.POST or None, areas=areas, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -605,7 +596,7 @@ def wish_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("The wish is not approved."))
         elif action == "claim":
             partner = None
-            if pid := _int(request.POST.get("partner")):
+            if pid := parse_key(request.POST.get("partner")):
                 partner = PartnerUnit.objects.filter(pk=pid).first()
                 if partner is None:
                     raise Http404
@@ -652,7 +643,7 @@ def honour_list(request: HttpRequest) -> HttpResponse:
     qs = scoped(Honour.objects.select_related("person"), request.user)
     if level in Honour.Level.values:
         qs = qs.filter(level=level)
-    form = HonourForm(request.POST or None, initial={"person": _int(request.GET.get("person"))}) if staff else None
+    form = HonourForm(request.POST or None, initial={"person": parse_key(request.GET.get("person"))}) if staff else None
     if request.method == "POST":
         if not staff:
             raise Http404

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from linli.core.paging import parse_key
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
 
@@ -41,11 +42,6 @@ def yuan(fen: int) -> str:
     """Fen (integer) as yuan for display: 180000 → "1,800", 1850 → "18.50"."""
     whole, cents = divmod(int(fen or 0), 100)
     return f"{whole:,}" if not cents else f"{whole:,}.{cents:02d}"
-
-
-def _key(value: str) -> int | None:
-    """A page key from the query string: digits only, else none (bad input is ignored, never a 500)."""
-    return int(value) if value.isdigit() and len(value) <= 18 else None
 
 
 def _me(request: HttpRequest) -> Person | None:
@@ -91,7 +87,7 @@ def reward_list(request: HttpRequest) -> HttpResponse:
     qs = _offer().order_by("points", "id")
     after = request.GET.get("after", "")
     points, _dot, last_id = after.partition(".")
-    if _key(points) is not None and _key(last_id) is not None:
+    if parse_key(points) is not None and parse_key(last_id) is not None:
         qs = qs.filter(Q(points__gt=int(points)) | Q(points=int(points), id__gt=int(last_id)))
     items = _with_yuan(list(qs[:CATALOGUE_PAGE + 1]))
     more = len(items) > CATALOGUE_PAGE
@@ -179,13 +175,13 @@ def shop(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(reverse("volunteering:shop") + f"?done={done.pk}")
     done = None
-    if (done_id := _key(request.GET.get("done", ""))) is not None:
+    if (done_id := parse_key(request.GET.get("done", ""))) is not None:
         done = mine.filter(pk=done_id, status=Redemption.Status.COMPLETED).first()
         if done is not None:
             done.person_name = _mask_name(done.person.name)
     waiting = list(mine.filter(status=Redemption.Status.PENDING).order_by("expires_at", "id")[:SHOP_PAGE])
     collected_qs = mine.filter(status=Redemption.Status.COMPLETED).order_by("-id")
-    after = _key(request.GET.get("after", ""))
+    after = parse_key(request.GET.get("after", ""))
     if after is not None:
         collected_qs = collected_qs.filter(id__lt=after)
     collected = list(collected_qs[:SHOP_PAGE + 1])
@@ -231,7 +227,7 @@ def _can_lead(request: HttpRequest, person: Person) -> bool:
 def archive_view(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _archive_person_or_404(request, person_id)
     account = Account.objects.filter(person=person).first()
-    before = _key(request.GET.get("before", ""))
+    before = parse_key(request.GET.get("before", ""))
     lines, next_before = archive.archive_page(account, request.user, before=before)
     leader = _can_lead(request, person)
     if leader:
