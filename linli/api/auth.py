@@ -25,7 +25,7 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        found = ApiToken.objects.for_raw(token.strip())
+        found = ApiToken.objects.select_related("user").for_raw(token.strip())
         if found is None or not found.user.is_active:
             raise AuthenticationError(401, _("This API token is not valid or has been revoked."))
         now = timezone.now()

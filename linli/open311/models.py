@@ -2,50 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.cases.models import Case, Category
+from linli.core.keys import HashedKey, HashedKeyQuerySet
 from linli.places.models import Area
 
-KEY_PREFIX_LENGTH = 8
 
-
-def hash_key(raw: str) -> str:
-    """Keys are 256-bit random strings, so one SHA-256 is enough (no password stretching needed)."""
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-class ApiKeyQuerySet(models.QuerySet):
-    def active(self) -> ApiKeyQuerySet:
-        return self.filter(revoked_at__isnull=True)
-
-    def for_raw(self, raw: str) -> ApiKey | None:
-        if not raw or len(raw) < KEY_PREFIX_LENGTH or len(raw) > 100:
-            return None
-        key = self.active().filter(prefix=raw[:KEY_PREFIX_LENGTH]).first()
-        if key is None or not secrets.compare_digest(key.key_hash, hash_key(raw)):
-            return None
-        return key
-
-
-class ApiKey(models.Model):
+class ApiKey(HashedKey):
     """A client's key: stored hashed, tied to the org unit whose scope its requests are filed into."""
 
     name = models.SlugField(_("name"), max_length=50, unique=True)
-    prefix = models.CharField(_("prefix"), max_length=KEY_PREFIX_LENGTH, db_index=True, editable=False)
-    key_hash = models.CharField(max_length=64, editable=False)
+    prefix = models.CharField(_("prefix"), max_length=8, db_index=True, editable=False)
     area = models.ForeignKey(Area, models.PROTECT, related_name="api_keys", verbose_name=_("org unit"))
     contact = models.CharField(_("contact"), max_length=100, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
-    objects = ApiKeyQuerySet.as_manager()
+    objects = HashedKeyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API key")
@@ -54,16 +27,6 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def set_new_key(self) -> str:
-        """Generate a key, keep only its hash, and return it (shown once)."""
-        raw = secrets.token_urlsafe(32)
-        self.prefix, self.key_hash = raw[:KEY_PREFIX_LENGTH], hash_key(raw)
-        return raw
-
-    def revoke(self) -> None:
-        self.revoked_at = timezone.now()
-        self.save(update_fields=["revoked_at"])
 
 
 class Datatype(models.TextChoices):
