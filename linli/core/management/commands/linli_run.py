@@ -18,12 +18,12 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-DEMO_PASSWORD = "linli-demo"  # noqa: S105 - the published password of the invented demo accounts
 STOP_TIMEOUT = 15.0
 
 
@@ -32,33 +32,18 @@ def default_workers() -> int:
     return max(2, min(4, os.cpu_count() or 1))
 
 
-def demo_accounts() -> list[tuple[str, str]]:
-    """The demo logins that exist in the database, as (username, description)."""
-    try:
-        from linli.core.demo import DEMO_ACCOUNTS
-    except ImportError:
-        return []
-    from django.contrib.auth import get_user_model
-
-    existing = set(get_user_model().objects.filter(username__in=[u for u, _d in DEMO_ACCOUNTS])
-                   .values_list("username", flat=True))
-    return [(u, str(d)) for u, d in DEMO_ACCOUNTS if u in existing]
-
-
 def prepare(*, host: str = "127.0.0.1", port: int = 8000, demo: bool = True,
             stdout: TextIO | None = None) -> bool:
     """Migrate, collect static files, load the demo data on first start and print the logins.
 
     Returns True when the demo data were loaded by this call.
     """
-    from linli.places.models import Area
-
     out = stdout or sys.stdout
     out.write(_("Linli: data in %(path)s") % {"path": settings.LINLI_HOME} + "\n")
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     loaded = False
-    if demo and not Area.objects.exists():
+    if demo and not apps.get_model("places", "Area").objects.exists():
         if "demo" in get_commands():
             out.write(_("First start: loading the demo data …") + "\n")
             report = io.StringIO()
@@ -75,12 +60,9 @@ def prepare(*, host: str = "127.0.0.1", port: int = 8000, demo: bool = True,
     if host not in {"127.0.0.1", "localhost", "::1"} and "*" not in settings.ALLOWED_HOSTS:
         out.write(_("Reachable from other machines: add their host name or address to LINLI_ALLOWED_HOSTS "
                     "(now: %(hosts)s).") % {"hosts": ",".join(settings.ALLOWED_HOSTS)} + "\n")
-    accounts = demo_accounts()
-    if accounts:
-        width = max(len(u) for u, _d in accounts)
-        out.write(_("Demo logins (password: %(password)s):") % {"password": DEMO_PASSWORD} + "\n")
-        for username, description in accounts:
-            out.write(f"  {username:<{width}}  {description}\n")
+    if "demo" in get_commands():
+        # The demo app is found by its command name, never imported: core uses no app.
+        call_command("demo", logins=True, stdout=out)
     out.write(_("Press Ctrl-C to stop.") + "\n\n")
     out.flush()
     return loaded

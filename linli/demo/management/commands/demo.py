@@ -1,10 +1,10 @@
-"""``linli demo [--reset]``: load the invented demo data of the article (see ``linli.core.demo``)."""
+"""``linli demo [--reset | --logins]``: load the invented demo data of the article (see ``linli.demo``)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from linli.core.demo import DemoError, load_demo
+from linli.demo.loader import DemoError, load_demo, write_logins
 
 
 class Command(BaseCommand):
@@ -12,8 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true", help="Delete the demo data first, then load them.")
+        parser.add_argument("--logins", action="store_true",
+                            help="Only print the demo logins that exist in the database.")
 
-    def handle(self, *args, reset: bool = False, **options) -> None:
+    def handle(self, *args, reset: bool = False, logins: bool = False, **options) -> None:
+        if logins:
+            write_logins(self.stdout)
+            return
         try:
             load_demo(reset=reset, stdout=self.stdout)
         except DemoError as exc:

@@ -6,8 +6,8 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from linli.core.demo import DEMO_PASSWORD, load_demo
-from linli.core.demo.volunteering import volunteering_figures
+from linli.demo.loader import DEMO_PASSWORD, load_demo
+from linli.demo.volunteering import volunteering_figures
 from linli.people.models import ContributionEntry
 from linli.volunteering.models import Activity, Honour, Pledge, ServiceRecord, SignUp, Team, Wish
 

@@ -45,7 +45,8 @@ from .people import (
 from .points import build_points
 from .volunteering import build_volunteering
 
-__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DEMO_SEED", "DemoError", "DemoSummary", "is_loaded", "load_demo"]
+__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DEMO_SEED", "DemoError", "DemoSummary", "is_loaded", "load_demo",
+           "write_logins"]
 
 DEMO_SEED = 20240701
 BATCH = 500
@@ -72,6 +73,21 @@ class DemoSummary:
         width = max(len(u) for u, _d in DEMO_ACCOUNTS)
         for username, description in DEMO_ACCOUNTS:
             out.write(f"  {username:<{width}}  {description}\n")
+
+
+def write_logins(out: TextIO) -> None:
+    """The demo logins that exist in the database, with the password (nothing if there are none)."""
+    from django.contrib.auth import get_user_model
+
+    existing = set(get_user_model().objects.filter(username__in=[u for u, _d in DEMO_ACCOUNTS])
+                   .values_list("username", flat=True))
+    accounts = [(u, str(d)) for u, d in DEMO_ACCOUNTS if u in existing]
+    if not accounts:
+        return
+    width = max(len(u) for u, _d in accounts)
+    out.write(_("Demo logins (password: %(password)s):") % {"password": DEMO_PASSWORD} + "\n")
+    for username, description in accounts:
+        out.write(f"  {username:<{width}}  {description}\n")
 
 
 def is_loaded() -> bool:

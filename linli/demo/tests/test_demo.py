@@ -16,10 +16,11 @@ from django.core.management import call_command
 from django.db import transaction
 from shapely.geometry import Point, shape
 
-from linli.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
-from linli.core.demo.figures import elderly_cutoff
+from linli.core.identifiers import validate_id_number, validate_mobile
 from linli.core.models import User
 from linli.core.scope import scope_for, scoped
+from linli.demo.figures import elderly_cutoff
+from linli.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from linli.people.models import (
     RESERVE_STAGES,
     ContributionEntry,
@@ -33,7 +34,6 @@ from linli.people.models import (
     TrainingKind,
     WorkerProfile,
 )
-from linli.people.validators import validate_id_number, validate_mobile
 from linli.places.models import (
     Area,
     AreaLevel,

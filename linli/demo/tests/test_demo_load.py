@@ -7,7 +7,7 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
-from linli.core.demo import DemoError, is_loaded, load_demo
+from linli.demo.loader import DemoError, is_loaded, load_demo
 from linli.people.models import Person
 from linli.places.models import Area
 

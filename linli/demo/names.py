@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from linli.people.validators import id_check_char
+from linli.core.identifiers import id_check_char
 
 DEMO_ID_REGION = "990113"
 DEMO_MOBILE_BASE = 15400000000

@@ -8,9 +8,9 @@ import pytest
 from django.db import transaction
 from django.db.models import Sum
 
-from linli.core.demo import load_demo
-from linli.core.demo.figures import points_figures as demo_points_figures
 from linli.core.models import User
+from linli.demo.figures import points_figures as demo_points_figures
+from linli.demo.loader import load_demo
 from linli.people.models import WorkerProfile
 from linli.volunteering import ledger
 from linli.volunteering.figures import points_figures

@@ -32,11 +32,11 @@ from linli.cases.models import (
 )
 from linli.cases.queries import PublicFilters, public_geojson, public_page
 from linli.cases.workflow import REOPEN_ON_DISSATISFIED, TRANSITIONS
-from linli.core.demo import load_demo
-from linli.core.demo.cases import DEPARTMENT_CATEGORIES, FIGURE_TARGETS, HOTLINE, _seed_levels
-from linli.core.demo.cleanup import delete_demo
-from linli.core.demo.figures import case_figures
 from linli.core.models import User
+from linli.demo.cases import DEPARTMENT_CATEGORIES, FIGURE_TARGETS, HOTLINE, _seed_levels
+from linli.demo.cleanup import delete_demo
+from linli.demo.figures import case_figures
+from linli.demo.loader import load_demo
 from linli.places.geo import locate
 from linli.places.models import Area, AreaLevel, Department
 

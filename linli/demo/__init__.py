@@ -1,0 +1,1 @@
+"""The demo data of the article (``linli demo``); the loader is ``linli.demo.loader``."""
