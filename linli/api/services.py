@@ -28,8 +28,8 @@ from linli.cases.permissions import actors_for, available_actions
 from linli.cases.photos import save_photo
 from linli.cases.services import transition
 from linli.cases.workflow import TRANSITIONS, Actor
+from linli.core.identifiers import mask_mobile
 from linli.core.scope import scope_for, scoped
-from linli.people.validators import mask_mobile
 from linli.places.geo import InvalidCoordinates, check_lat_lng, locate
 from linli.places.models import Area, AreaLevel, Department, code_range
 from linli.places.services import export_grids

@@ -20,9 +20,10 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.core import roles
 from linli.core.counters import bump, current
+from linli.core.identifiers import normalise_mobile, validate_mobile
 from linli.core.scope import scope_for
-from linli.people.validators import normalise_mobile, validate_mobile
 from linli.places.geo import InvalidCoordinates, locate, parse_lat_lng
 from linli.places.models import Area, AreaLevel
 
@@ -33,8 +34,8 @@ from .services import file_case, support, suspected_duplicates
 MAX_DESCRIPTION = 500
 MAX_STAFF_DESCRIPTION = 2000
 STAFF_CHANNELS = (Channel.HOTLINE, Channel.WECHAT, Channel.OPINION, Channel.PATROL)
-INTAKE_ROLES = {"grid_worker", "part_time_grid_member", "community_staff", "street_staff", "district_admin",
-                "hotline_duty"}
+INTAKE_ROLES = {roles.GRID_WORKER, roles.PART_TIME_GRID_MEMBER, roles.COMMUNITY_STAFF, roles.STREET_STAFF,
+                roles.DISTRICT_ADMIN, roles.HOTLINE_DUTY}
 _LANDLINE_RE = re.compile(r"^(0\d{2,3})?\d{7,8}$")
 
 
@@ -189,7 +190,7 @@ def intake_area_codes(user) -> tuple[str, ...] | None:
     from linli.people.models import RoleAssignment
 
     hotline = RoleAssignment.objects.current().filter(
-        person_id=scope.person_id, role="hotline_duty", area__isnull=False).values_list("area__code", flat=True)
+        person_id=scope.person_id, role=roles.HOTLINE_DUTY, area__isnull=False).values_list("area__code", flat=True)
     return tuple(sorted(set(scope.area_codes) | set(hotline)))
 
 

@@ -12,12 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from linli.core import roles
 from linli.core.scope import scope_for
 
 from .models import Case, CaseEvent, CasePhoto
 from .services import CaseError
 
-MODERATOR_ROLES = {"community_staff", "street_staff", "district_admin"}
+MODERATOR_ROLES = {roles.COMMUNITY_STAFF, roles.STREET_STAFF, roles.DISTRICT_ADMIN}
 REASON_MAX = 200
 ACTION = "moderate"
 

@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from linli.core import roles
+from linli.core.codes import ancestor_codes
 from linli.people.models import RoleAssignment
 
 from .models import Case, CaseEvent, HandlerLevel, Message, Webhook
@@ -22,9 +24,9 @@ from .models import Case, CaseEvent, HandlerLevel, Message, Webhook
 log = logging.getLogger(__name__)
 
 HANDLER_ROLES = {
-    HandlerLevel.GRID: ("grid_worker", "part_time_grid_member"),
-    HandlerLevel.COMMUNITY: ("community_staff",),
-    HandlerLevel.STREET: ("street_staff",),
+    HandlerLevel.GRID: (roles.GRID_WORKER, roles.PART_TIME_GRID_MEMBER),
+    HandlerLevel.COMMUNITY: (roles.COMMUNITY_STAFF,),
+    HandlerLevel.STREET: (roles.STREET_STAFF,),
 }
 # Events the handlers hear about, and events the reporter hears about.
 TO_HANDLERS = {"report", "dispatch", "escalate", "fail_verification", "rate", "supervise", "deadline_near", "overdue"}
@@ -36,14 +38,14 @@ WEBHOOK_RETRIES = 5
 
 def handler_users(case: Case):
     """The users who currently handle ``case``: its unit's grid workers or staff, or the department's handlers."""
-    roles = RoleAssignment.objects.current()
+    held = RoleAssignment.objects.current()
     if case.level == HandlerLevel.DEPARTMENT:
-        roles = roles.filter(role="department_handler", department_id=case.handler_department_id)
+        held = held.filter(role=roles.DEPARTMENT_HANDLER, department_id=case.handler_department_id)
     elif case.handler_area_id:
-        roles = roles.filter(role__in=HANDLER_ROLES[case.level], area_id=case.handler_area_id)
+        held = held.filter(role__in=HANDLER_ROLES[case.level], area_id=case.handler_area_id)
     else:
-        roles = roles.none()
-    return get_user_model().objects.filter(person__in=roles.values("person_id"), is_active=True)
+        held = held.none()
+    return get_user_model().objects.filter(person__in=held.values("person_id"), is_active=True)
 
 
 def message_text(case: Case, event: CaseEvent) -> str:
@@ -71,8 +73,7 @@ def send_for_event(case_id: int, event_id: int) -> None:
 
 def webhooks_for(case: Case):
     """Active robots of the case's unit and every unit above it, and of its handling department."""
-    codes = [case.area.code[:n] for n in (6, 9, 12, 15) if len(case.area.code) >= n]
-    q = Q(area__code__in=codes)
+    q = Q(area__code__in=ancestor_codes(case.area.code))
     if case.handler_department_id:
         q |= Q(department_id=case.handler_department_id)
     return Webhook.objects.filter(q, active=True)

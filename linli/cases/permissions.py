@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from linli.core import roles
 from linli.core.scope import Scope, scope_for
 
 from .models import Case, CaseEvent, HandlerLevel
 from .workflow import Actor, Transition, allowed_from
 
-DISPATCH_ROLES = {"community_staff", "street_staff", "district_admin"}
-SUPERVISE_ROLES = {"street_staff", "district_admin"}
-VERIFY_ROLES = {"grid_worker", "community_staff"}
+DISPATCH_ROLES = {roles.COMMUNITY_STAFF, roles.STREET_STAFF, roles.DISTRICT_ADMIN}
+SUPERVISE_ROLES = {roles.STREET_STAFF, roles.DISTRICT_ADMIN}
+VERIFY_ROLES = {roles.GRID_WORKER, roles.COMMUNITY_STAFF}
 
 
 def _covers(scope: Scope, code: str | None, roles: set[str]) -> bool:
@@ -33,10 +34,11 @@ def actors_for(user, case: Case) -> set[str]:
             actors.add(Actor.HANDLER)
     elif case.handler_area_id and _covers(
         scope, case.handler_area.code,
-        {"grid_worker", "part_time_grid_member", "community_staff", "street_staff", "district_admin"},
+        {roles.GRID_WORKER, roles.PART_TIME_GRID_MEMBER, roles.COMMUNITY_STAFF, roles.STREET_STAFF,
+         roles.DISTRICT_ADMIN},
     ):
         actors.add(Actor.HANDLER)
-    if _covers(scope, area_code, VERIFY_ROLES | {"street_staff", "district_admin"}):
+    if _covers(scope, area_code, VERIFY_ROLES | {roles.STREET_STAFF, roles.DISTRICT_ADMIN}):
         resolver = (CaseEvent.objects.filter(case=case, action="resolve").order_by("-id")
                     .values_list("actor_id", flat=True).first())
         if resolver != user.pk:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from linli.core import roles
 from linli.core.scope import Scope, scope_for, scoped
 from linli.places.models import code_range
 
@@ -38,9 +39,10 @@ from .permissions import VERIFY_ROLES
 from .services import distance_m
 from .worktime import WorkCalendar
 
-HANDLER_ROLES = {"grid_worker", "part_time_grid_member", "community_staff", "street_staff", "district_admin"}
-VERIFIER_ROLES = VERIFY_ROLES | {"street_staff", "district_admin"}
-DISPATCHER_ROLES = {"community_staff", "street_staff", "district_admin"}
+HANDLER_ROLES = {roles.GRID_WORKER, roles.PART_TIME_GRID_MEMBER, roles.COMMUNITY_STAFF, roles.STREET_STAFF,
+                 roles.DISTRICT_ADMIN}
+VERIFIER_ROLES = VERIFY_ROLES | {roles.STREET_STAFF, roles.DISTRICT_ADMIN}
+DISPATCHER_ROLES = {roles.COMMUNITY_STAFF, roles.STREET_STAFF, roles.DISTRICT_ADMIN}
 HANDLING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
 OPEN = (Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.RESOLVED, Status.VERIFIED)
 

@@ -14,17 +14,12 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from linli.places.models import code_range
-
-# Role → what kind of unit it grants access to.  Roles not listed grant no data scope.
-AREA_ROLES = {"grid_worker", "part_time_grid_member", "guiding_grid_member", "community_staff",
-              "street_staff", "district_admin"}
-STAFF_ROLES = {"community_staff", "street_staff", "district_admin"}
-DEPARTMENT_ROLES = {"department_handler"}
-PARTNER_ROLES = {"sponsor_staff"}
+from .codes import code_range
+from .roles import ABILITIES, AREA_ROLES, DEPARTMENT_ROLES, DISTRICT_ADMIN, PARTNER_ROLES, STAFF_ROLES
 
 
 @dataclass(frozen=True)
@@ -63,6 +58,11 @@ class Scope:
         return bool(self.roles & set(roles))
 
 
+def can(scope: Scope, ability: str) -> bool:
+    """Whether the scope's roles grant ``ability`` (see ``roles.ABILITIES``); a district admin can do all."""
+    return scope.everything or bool(scope.roles & ABILITIES.get(ability, frozenset()))
+
+
 def _minimal(codes: Iterable[str]) -> tuple[str, ...]:
     """Drop codes already covered by a shorter one (a street covers its communities)."""
     result: list[str] = []
@@ -80,19 +80,19 @@ def scope_for(user) -> Scope:
     if not getattr(user, "is_authenticated", False):
         scope = Scope()
     elif user.is_superuser:
-        scope = Scope(everything=True, person_id=user.person_id, roles=frozenset({"district_admin"}))
+        scope = Scope(everything=True, person_id=user.person_id, roles=frozenset({DISTRICT_ADMIN}))
     elif user.person_id is None:
         scope = Scope()
     else:
-        from linli.people.models import RoleAssignment
-
+        # Role assignments live in ``people``; core names the model by its label and never imports the app.
+        assignments = apps.get_model("people", "RoleAssignment")
         rows = list(
-            RoleAssignment.objects.current()
+            assignments.objects.current()
             .filter(person_id=user.person_id)
             .values_list("role", "area__code", "department_id", "partner_id")
         )
         roles = frozenset(r[0] for r in rows)
-        everything = any(role == "district_admin" and code and len(code) == 6 for role, code, *_ in rows)
+        everything = any(role == DISTRICT_ADMIN and code and len(code) == 6 for role, code, *_ in rows)
         scope = Scope(
             everything=everything,
             area_codes=_minimal(code for role, code, *_ in rows if role in AREA_ROLES and code),

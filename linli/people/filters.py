@@ -21,10 +21,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.identifiers import normalise_id_number, normalise_mobile
 from linli.places.models import Area, code_range
 
 from .models import RESERVE_STAGES, Occupation, PartyStage, Role, RoleAssignment
-from .validators import normalise_id_number, normalise_mobile
 
 # Age bands of the filter: key → (youngest, oldest) in whole years, None for open-ended.
 AGE_BANDS: dict[str, tuple[int | None, int | None]] = {

@@ -8,18 +8,18 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.scope import Scope, scoped
-from linli.places.models import Area, Building, Department, PartnerUnit, code_range
-
-from . import services
-from .models import ContributionEntry, Gender, Person, RoleAssignment
-from .validators import (
+from linli.core.identifiers import (
     birth_date_from_id,
     normalise_id_number,
     normalise_mobile,
     validate_id_number,
     validate_mobile,
 )
+from linli.core.scope import Scope, scoped
+from linli.places.models import Area, Building, Department, PartnerUnit, code_range
+
+from . import services
+from .models import ContributionEntry, Gender, Person, RoleAssignment
 
 
 class DateInput(forms.DateInput):

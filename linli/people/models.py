@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from linli.core import roles
+from linli.core.identifiers import mask_id_number, mask_mobile, validate_id_number, validate_mobile
 from linli.places.models import Area, AreaLevel, Building, Department, Household, PartnerUnit, PartyOrg
-
-from .validators import mask_id_number, mask_mobile, validate_id_number, validate_mobile
 
 
 class Gender(models.TextChoices):
@@ -187,26 +187,26 @@ class PartyRecord(models.Model):
 
 
 class Role(models.TextChoices):
-    GRID_WORKER = "grid_worker", _("Full-time grid worker")
-    PART_TIME_GRID_MEMBER = "part_time_grid_member", _("Part-time grid member")
-    GUIDING_GRID_MEMBER = "guiding_grid_member", _("Guiding grid member")
-    BUILDING_HEAD = "building_head", _("Building head")
-    RED_BUILDING_HEAD = "red_building_head", _("Red building head")
-    POLICY_PUBLICIST = "policy_publicist", _("Policy publicist")
-    DISPUTE_MEDIATOR = "dispute_mediator", _("Dispute mediator")
-    ENVIRONMENT_MANAGER = "environment_manager", _("Environment manager")
-    OPINION_COLLECTOR = "opinion_collector", _("Opinion collector")
-    COUNCIL_CHAIR = "council_chair", _("Residents' council chair")
-    COUNCIL_MEMBER = "council_member", _("Residents' council member")
-    BUILDING_GUARDIAN = "building_guardian", _("Building guardian")
-    VOLUNTEER = "volunteer", _("Volunteer")
-    ERRAND_AGENT = "errand_agent", _("Errand agent")
-    HOTLINE_DUTY = "hotline_duty", _("Hotline duty")
-    DEPARTMENT_HANDLER = "department_handler", _("Department handler")
-    COMMUNITY_STAFF = "community_staff", _("Community staff")
-    STREET_STAFF = "street_staff", _("Street staff")
-    DISTRICT_ADMIN = "district_admin", _("District administrator")
-    SPONSOR_STAFF = "sponsor_staff", _("Sponsor-shop staff")
+    GRID_WORKER = roles.GRID_WORKER, _("Full-time grid worker")
+    PART_TIME_GRID_MEMBER = roles.PART_TIME_GRID_MEMBER, _("Part-time grid member")
+    GUIDING_GRID_MEMBER = roles.GUIDING_GRID_MEMBER, _("Guiding grid member")
+    BUILDING_HEAD = roles.BUILDING_HEAD, _("Building head")
+    RED_BUILDING_HEAD = roles.RED_BUILDING_HEAD, _("Red building head")
+    POLICY_PUBLICIST = roles.POLICY_PUBLICIST, _("Policy publicist")
+    DISPUTE_MEDIATOR = roles.DISPUTE_MEDIATOR, _("Dispute mediator")
+    ENVIRONMENT_MANAGER = roles.ENVIRONMENT_MANAGER, _("Environment manager")
+    OPINION_COLLECTOR = roles.OPINION_COLLECTOR, _("Opinion collector")
+    COUNCIL_CHAIR = roles.COUNCIL_CHAIR, _("Residents' council chair")
+    COUNCIL_MEMBER = roles.COUNCIL_MEMBER, _("Residents' council member")
+    BUILDING_GUARDIAN = roles.BUILDING_GUARDIAN, _("Building guardian")
+    VOLUNTEER = roles.VOLUNTEER, _("Volunteer")
+    ERRAND_AGENT = roles.ERRAND_AGENT, _("Errand agent")
+    HOTLINE_DUTY = roles.HOTLINE_DUTY, _("Hotline duty")
+    DEPARTMENT_HANDLER = roles.DEPARTMENT_HANDLER, _("Department handler")
+    COMMUNITY_STAFF = roles.COMMUNITY_STAFF, _("Community staff")
+    STREET_STAFF = roles.STREET_STAFF, _("Street staff")
+    DISTRICT_ADMIN = roles.DISTRICT_ADMIN, _("District administrator")
+    SPONSOR_STAFF = roles.SPONSOR_STAFF, _("Sponsor-shop staff")
 
 
 class RoleAssignmentQuerySet(models.QuerySet):

@@ -19,18 +19,17 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from linli.core.scope import Scope, scope_for, scoped
-from linli.core.services import can
+from linli.core import roles
+from linli.core.identifiers import mask_id_number, mask_mobile
+from linli.core.scope import Scope, can, scope_for, scoped
 from linli.places.models import Area, AreaLevel, Building, Department, Household, PartnerUnit
 
 from .filters import PeopleFilterForm
 from .models import ContributionEntry, PartyRecord, Person, Role, RoleAssignment, UnmaskLog, WorkerProfile
-from .validators import mask_id_number, mask_mobile
 
 UNMASK_FIELDS = ("id_number", "mobile")
 REASON_MIN, REASON_MAX = 2, 200
 HISTORY_LIMIT = 100  # newest rows read from each history table; the page shows at most this many
-GRID_ROLES = {"grid_worker", "part_time_grid_member", "guiding_grid_member"}
 
 # Role → the kind of unit it is held in (and, for areas, the level).  Roles not listed take any area.
 BUILDING_ROLES = {Role.BUILDING_HEAD, Role.RED_BUILDING_HEAD, Role.BUILDING_GUARDIAN}
@@ -90,7 +89,7 @@ def can_edit(scope: Scope) -> bool:
 
 def can_add_contribution(scope: Scope) -> bool:
     """Add to the contribution ledger: staff and grid workers."""
-    return scope.is_staff or scope.has_role(*GRID_ROLES)
+    return scope.is_staff or scope.has_role(*roles.GRID_ROLES)
 
 
 def _require_in_scope(user, person: Person) -> None:

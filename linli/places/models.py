@@ -14,6 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.codes import code_range  # noqa: F401 - re-exported: places is where apps look for it
+
 CODE_LENGTHS = {6: "district", 9: "street", 12: "community", 15: "grid"}
 
 
@@ -32,12 +34,6 @@ PARENT_LEVEL = {
 }
 
 code_validator = RegexValidator(r"^\d{6}(\d{3}){0,3}$", _("A code is 6, 9, 12 or 15 digits."))
-
-
-def code_range(prefix: str) -> tuple[str, str]:
-    """The half-open range of codes that start with ``prefix`` (codes are digits only)."""
-    upper = str(int(prefix) + 1).zfill(len(prefix))
-    return prefix, upper
 
 
 class AreaQuerySet(models.QuerySet):

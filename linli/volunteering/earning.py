@@ -45,6 +45,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from linli.core.codes import ancestor_codes
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
 from linli.places.models import Area
@@ -54,12 +55,9 @@ from .models import Account, Scheme, Transfer
 
 log = logging.getLogger(__name__)
 
-CODE_LENGTHS = (6, 9, 12, 15)
-
-
 def scheme_for_code(code: str) -> Scheme | None:
     """The active scheme hosted by the most specific unit covering this area code (one query)."""
-    prefixes = [code[:n] for n in CODE_LENGTHS if n <= len(code)]
+    prefixes = ancestor_codes(code)
     return (Scheme.objects.filter(active=True, area__code__in=prefixes).select_related("area")
             .order_by("-area__code", "id").first())
 

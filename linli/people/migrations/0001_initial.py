@@ -2,7 +2,7 @@
 
 import datetime
 import django.db.models.deletion
-import linli.people.validators
+import linli.core.identifiers
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -25,8 +25,8 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(db_index=True, max_length=50, verbose_name='name')),
                 ('gender', models.CharField(blank=True, choices=[('M', 'Male'), ('F', 'Female')], max_length=1, verbose_name='gender')),
                 ('birth_date', models.DateField(blank=True, db_index=True, null=True, verbose_name='birth date')),
-                ('id_number', models.CharField(blank=True, db_index=True, max_length=18, null=True, validators=[linli.people.validators.validate_id_number], verbose_name='ID-card number')),
-                ('mobile', models.CharField(blank=True, db_index=True, max_length=11, validators=[linli.people.validators.validate_mobile], verbose_name='mobile number')),
+                ('id_number', models.CharField(blank=True, db_index=True, max_length=18, null=True, validators=[linli.core.identifiers.validate_id_number], verbose_name='ID-card number')),
+                ('mobile', models.CharField(blank=True, db_index=True, max_length=11, validators=[linli.core.identifiers.validate_mobile], verbose_name='mobile number')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -52,8 +52,8 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(db_index=True, max_length=50, verbose_name='name')),
                 ('gender', models.CharField(blank=True, choices=[('M', 'Male'), ('F', 'Female')], max_length=1, verbose_name='gender')),
                 ('birth_date', models.DateField(blank=True, db_index=True, null=True, verbose_name='birth date')),
-                ('id_number', models.CharField(blank=True, max_length=18, null=True, unique=True, validators=[linli.people.validators.validate_id_number], verbose_name='ID-card number')),
-                ('mobile', models.CharField(blank=True, db_index=True, max_length=11, validators=[linli.people.validators.validate_mobile], verbose_name='mobile number')),
+                ('id_number', models.CharField(blank=True, max_length=18, null=True, unique=True, validators=[linli.core.identifiers.validate_id_number], verbose_name='ID-card number')),
+                ('mobile', models.CharField(blank=True, db_index=True, max_length=11, validators=[linli.core.identifiers.validate_mobile], verbose_name='mobile number')),
                 ('id_suffix', models.CharField(blank=True, db_index=True, editable=False, max_length=4)),
                 ('mobile_suffix', models.CharField(blank=True, db_index=True, editable=False, max_length=4)),
                 ('note', models.TextField(blank=True, verbose_name='note')),

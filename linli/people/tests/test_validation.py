@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from linli.conftest import make_id_number
-from linli.people.validators import (
+from linli.core.identifiers import (
     birth_date_from_id,
     id_check_char,
     mask_id_number,

@@ -1,4 +1,4 @@
-"""Validation and masking of the two personal identifiers we hold (PIPL)."""
+"""Validation and masking of the two personal identifiers Linli holds, ID-card and mobile numbers (PIPL)."""
 
 from __future__ import annotations
 
