@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from linli.core.identifiers import id_check_char
 from linli.core.models import User
 from linli.core.tests.browser import *  # noqa: F401,F403
 from linli.people.models import Person, RoleAssignment
-from linli.people.validators import id_check_char
 from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Department, Household
 
 PASSWORD = "correct-horse-9"  # noqa: S105 - test accounts only

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "linli.volunteering",
     "ninja",  # its Swagger UI assets, served locally (never from a CDN)
     "linli.api",
+    "linli.home",
+    "linli.demo",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "linli.core.context_processors.linli",
+                "linli.home.context_processors.frame",
             ],
         },
     },

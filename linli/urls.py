@@ -5,9 +5,10 @@ from django.views.i18n import set_language
 
 from linli.core import views as core_views
 from linli.core.forms import LoginForm
+from linli.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
          name="login"),

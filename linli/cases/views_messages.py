@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.paging import page_by_id
 
+from .messages import unread_count
 from .models import Message
 
 PAGE = 30
@@ -24,7 +25,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         message.is_reporter = message.case is not None and message.case.reporter_id == request.user.pk
     return render(request, "cases/messages.html", {
         "page": page, "next_before": next_before,
-        "unread": Message.objects.filter(recipient=request.user, read_at__isnull=True).count()})
+        "unread": unread_count(request.user)})
 
 
 @login_required
@@ -32,8 +33,3 @@ def message_list(request: HttpRequest) -> HttpResponse:
 def mark_read(request: HttpRequest) -> HttpResponse:
     Message.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("cases:messages")
-
-
-def unread_count(user) -> int:
-    """Unread messages of a signed-in user (one indexed count)."""
-    return Message.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -20,7 +20,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from linli.people.validators import normalise_mobile
+from linli.core.identifiers import normalise_mobile
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60

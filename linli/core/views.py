@@ -1,22 +1,9 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from huey.contrib.djhuey import HUEY
-
-from .scope import scope_for
-from .services import grid_names, home_sections, role_labels
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The home page: a tile for each thing the user's roles let them do."""
-    scope = scope_for(request.user)
-    sections = home_sections(scope, admin=request.user.is_staff, grid_names=grid_names(scope))
-    return render(request, "core/home.html", {"sections": sections, "user_roles": role_labels(scope)})
 
 
 @never_cache

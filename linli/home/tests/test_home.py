@@ -144,12 +144,12 @@ def test_navigation_bar_repeats_the_main_links_and_marks_the_current_page(client
 
 
 def test_navigation_marks_my_record_not_people_on_my_person_page(rf, tree, make_user):
-    from linli.core.context_processors import linli
+    from linli.home.context_processors import frame
 
     user = make_user("s", "community_staff", tree.comm_a1)
     request = rf.get(me(user))
     request.user = user
-    links = linli(request)["nav_links"]()
+    links = frame(request)["nav_links"]()
     current = [link["url"] for link in links if link["current"]]
     assert current == [me(user)]
 
