@@ -35,11 +35,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from linli.core.scope import Scope, scope_for
-from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Household
-
-from .models import Gender, Occupation, PartyRecord, PartyStage, Person, RoleAssignment, WorkerProfile
-from .validators import (
+from linli.core.identifiers import (
     birth_date_from_id,
     mask_id_number,
     mask_mobile,
@@ -48,6 +44,10 @@ from .validators import (
     validate_id_number,
     validate_mobile,
 )
+from linli.core.scope import Scope, scope_for
+from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Household
+
+from .models import Gender, Occupation, PartyRecord, PartyStage, Person, RoleAssignment, WorkerProfile
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000

@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.core.scope import get_scoped_or_404, scope_for, scoped
-from linli.core.services import can
+from linli.core.scope import can, get_scoped_or_404, scope_for, scoped
 from linli.places.models import AreaLevel
 
 from . import services

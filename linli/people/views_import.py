@@ -28,8 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from linli.core.models import Job
-from linli.core.scope import scope_for, scoped
-from linli.core.services import can
+from linli.core.scope import can, scope_for, scoped
 
 from . import excel
 from .models import Person

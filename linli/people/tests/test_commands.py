@@ -13,8 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from linli.places.models import Area, AreaLevel
-
-from .conftest import collection, feature
+from linli.places.tests.conftest import collection, feature
 
 NEW = "500113001001003"
 BOW_TIE = {"type": "Polygon", "coordinates": [[

@@ -1,7 +1,7 @@
 """The ``linli import`` and ``linli export`` commands (``linli_import``/``linli_export``).
 
-They live here, with their messages in the places catalogue; the management command modules in
-``linli/core/management/commands/`` only name them."""
+Grids and people share one command line; the grid work is ``places.services``'.  The management command
+modules in ``linli/people/management/commands/`` only name these classes."""
 
 from __future__ import annotations
 
