@@ -48,9 +48,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check linli bench
 
-# Refresh the translation catalogues (needs GNU gettext) and compile them.
+# Refresh the translation catalogues (needs GNU gettext), carry translations of moved strings across
+# apps (.ci/po_carry.py names any string still untranslated), and compile them.
 messages: $(STAMP)
-	for app in linli/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l zh_Hans --settings=linli.settings -i 'tests/*' >/dev/null); fi; done
+	for app in linli/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --settings=linli.settings -i 'tests/*' >/dev/null); fi; done
+	$(BIN)/python .ci/po_carry.py linli
 	$(BIN)/linli compilemessages -l zh_Hans
 
 bench: $(STAMP)

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from linli.core.identifiers import mask_mobile
 from linli.core.scope import get_scoped_or_404, scoped
-from linli.people.validators import mask_mobile
 from linli.places.models import Area, AreaLevel, Department
 
 from . import moderation, queries

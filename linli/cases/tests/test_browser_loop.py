@@ -16,9 +16,9 @@ from django.core.management import call_command
 from PIL import Image, ImageDraw
 
 from linli.cases.models import Case, CasePhoto, Category, Channel, HandlerLevel, Rating, Status
-from linli.core.demo import DEMO_PASSWORD
 from linli.core.models import User
 from linli.core.tests.browser import PHONE, screenshot, sign_in
+from linli.demo.loader import DEMO_PASSWORD
 from linli.places.models import Area
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

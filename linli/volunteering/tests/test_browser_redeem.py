@@ -8,9 +8,9 @@ import re
 import pytest
 from django.core.management import call_command
 
-from linli.core.demo import DEMO_PASSWORD
 from linli.core.models import User
 from linli.core.tests.browser import screenshot, sign_in
+from linli.demo.loader import DEMO_PASSWORD
 from linli.volunteering.models import Account, Redemption, Reward
 
 pytestmark = [pytest.mark.browser]
