@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Case, CaseEvent, HandlerLevel, Status
-from .notify import case_changed
+from .notify import after_commit
 from .services import CaseError, transition
 from .worktime import WorkCalendar
 
@@ -29,7 +29,7 @@ BATCH = 500
 def _log(case: Case, action: str, data: dict) -> None:
     event = CaseEvent.objects.create(case=case, action=action, from_status=case.status, to_status=case.status,
                                      data=data)
-    transaction.on_commit(lambda: case_changed(case.pk, event.pk))
+    after_commit(event)
 
 
 def check_deadlines(now: dt.datetime | None = None) -> dict[str, int]:

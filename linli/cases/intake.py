@@ -216,13 +216,6 @@ def anonymous_allowed(street: Area | None) -> bool:
     return street is not None and StreetCaseSettings.objects.filter(street=street, allow_anonymous=True).exists()
 
 
-def _street(area: Area) -> Area | None:
-    node = area
-    while node is not None and node.level != AreaLevel.STREET:
-        node = node.parent
-    return node
-
-
 def anonymous_limit() -> int:
     return int(getattr(settings, "LINLI_ANONYMOUS_REPORTS_PER_HOUR", 5))
 
@@ -312,23 +305,21 @@ def submit_report(*, user, category: Category, description: str, location: tuple
     if allowed_codes is not None and not any(place.area.code.startswith(c) for c in allowed_codes):
         raise IntakeError(_("This place is outside the units you work for."))
     if not signed_in:
-        if not anonymous_allowed(_street(place.area)):
+        if not anonymous_allowed(place.area.ancestor(AreaLevel.STREET)):
             raise IntakeError(_("This street does not take anonymous reports; please sign in first."))
         check_rate(anonymous_ip or "unknown")
     staff_channel = channel != Channel.H5
     reporter = user if signed_in and channel in (Channel.H5, Channel.PATROL) else None
     with transaction.atomic():
-        case = file_case(category=category, channel=channel, description=description, reporter=reporter,
-                         lat=place.lat, lng=place.lng, area=place.area, address=address,
-                         client_token=client_token, caller_name=caller_name, callback_phone=callback_phone,
-                         channel_ref=channel_ref)
-        data = {"channel": channel, "location": place.source}
+        data: dict = {"location": place.source}
         if staff_channel:
             data["entered_by"] = user.pk
         if not signed_in:
             data["anonymous"] = True
-        # The filing event was written by file_case a moment ago, in this transaction: complete it.
-        CaseEvent.objects.filter(case=case, action="report").update(actor=user if signed_in else None, data=data)
+        case = file_case(category=category, channel=channel, description=description, reporter=reporter,
+                         lat=place.lat, lng=place.lng, area=place.area, address=address,
+                         client_token=client_token, caller_name=caller_name, callback_phone=callback_phone,
+                         channel_ref=channel_ref, actor=user if signed_in else None, event_data=data)
         for photo in photos:
             save_photo(case, photo, kind=CasePhoto.Kind.REPORT, user=user if signed_in else None)
     if not signed_in:

@@ -1,10 +1,22 @@
-"""Who hears about a case change: in-site messages and group-robot webhooks, sent by the worker."""
+"""Who hears about a case change: in-site messages and group-robot webhooks, sent by the worker.
+
+Every code path that writes a ``CaseEvent`` (filing, a transition, a deadline warning) calls
+``after_commit(event)``, so the handlers hear of it once, and only if the change was stored.
+"""
 
 from __future__ import annotations
 
+from django.db import transaction
+
 
 def case_changed(case_id: int, event_id: int) -> None:
-    """Queue the notifications for one case event (after the transaction commits)."""
+    """Queue the notifications for one case event now."""
     from .tasks import notify_case_event
 
     notify_case_event(case_id, event_id)
+
+
+def after_commit(event) -> None:
+    """Queue the notifications for ``event`` once the current transaction commits (never on a rollback)."""
+    case_id, event_id = event.case_id, event.pk
+    transaction.on_commit(lambda: case_changed(case_id, event_id))

@@ -26,6 +26,7 @@ from .models import (
     Rating,
     Status,
 )
+from .notify import after_commit
 from .permissions import actors_for
 from .workflow import REOPEN_ON_DISSATISFIED, TRANSITIONS, Actor
 from .worktime import WorkCalendar
@@ -42,20 +43,13 @@ class Route:
     department: Department | None
 
 
-def _ancestor(area: Area, level: str) -> Area | None:
-    node = area
-    while node is not None and node.level != level:
-        node = node.parent
-    return node
-
-
 def route(category: Category, area: Area) -> Route:
     """Where a new case goes by its category: the grid's workers, the community, the street or a department."""
     level = category.handler_level
     if level == HandlerLevel.DEPARTMENT:
         return Route(level, None, category.department)
-    target = _ancestor(area, {"grid": AreaLevel.GRID, "community": AreaLevel.COMMUNITY,
-                              "street": AreaLevel.STREET}[level])
+    target = area.ancestor({"grid": AreaLevel.GRID, "community": AreaLevel.COMMUNITY,
+                             "street": AreaLevel.STREET}[level])
     if target is None:  # a case filed on a community has no grid: the community handles it
         target = area
         level = area.level
@@ -101,14 +95,21 @@ def suspected_duplicates(category: Category, lat: float | None, lng: float | Non
     return [c for c in candidates if distance_m(lat, lng, c.lat, c.lng) <= metres]
 
 
+_REPORTER = object()  # file_case's default actor: the reporter
+
+
 @transaction.atomic
 def file_case(*, category: Category, channel: str, description: str, reporter=None,
               lat: float | None = None, lng: float | None = None, area: Area | None = None,
               address: str = "", client_token: str | None = None, caller_name: str = "",
-              callback_phone: str = "", channel_ref: str = "") -> Case:
-    """Record a report from any channel, locate it, number it, route it and start its deadlines.
+              callback_phone: str = "", channel_ref: str = "", actor=_REPORTER,
+              event_data: dict | None = None) -> Case:
+    """Record a report from any channel, locate it, number it, route it and start its deadlines, and
+    tell its handlers (messages and group robots) once the transaction commits.
 
-    A retried submit with the same ``client_token`` returns the case the first one created.
+    ``actor`` is who entered it (the reporter unless staff took it down; ``None`` for an anonymous or
+    machine report) and ``event_data`` what the filing event records besides the channel.  A retried
+    submit with the same ``client_token`` returns the case the first one created and tells nobody again.
     """
     if client_token:
         existing = Case.objects.filter(client_token=client_token).first()
@@ -126,7 +127,7 @@ def file_case(*, category: Category, channel: str, description: str, reporter=No
             area = grid
     if area is None:
         raise CaseError(_("This place is outside every grid we serve; pick the place on the map."))
-    street = _ancestor(area, AreaLevel.STREET)
+    street = area.ancestor(AreaLevel.STREET)
     target = route(category, area)
     now = timezone.now()
     case = Case(
@@ -144,8 +145,10 @@ def file_case(*, category: Category, channel: str, description: str, reporter=No
         if client_token and (existing := Case.objects.filter(client_token=client_token).first()):
             return existing
         raise
-    CaseEvent.objects.create(case=case, action="report", to_status=Status.REPORTED, actor=reporter,
-                             data={"channel": channel})
+    event = CaseEvent.objects.create(case=case, action="report", to_status=Status.REPORTED,
+                                     actor=reporter if actor is _REPORTER else actor,
+                                     data={"channel": channel, **(event_data or {})})
+    after_commit(event)
     return case
 
 
@@ -233,9 +236,7 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
     for photo in photos:
         photo.event = event
         photo.save(update_fields=["event"])
-    from .notify import case_changed
-
-    transaction.on_commit(lambda: case_changed(case.pk, event.pk))
+    after_commit(event)
     return event
 
 
@@ -245,7 +246,7 @@ def _dispatch_target(case: Case, level: str, unit) -> Route:
         _require(department is not None, _("Choose the department that should handle this case."))
         return Route(level, None, department)
     _require(level in (HandlerLevel.GRID, HandlerLevel.COMMUNITY, HandlerLevel.STREET), _("Unknown level."))
-    target = _ancestor(case.area, level)
+    target = case.area.ancestor(level)
     _require(target is not None, _("This case has no unit at that level."))
     return Route(level, target, None)
 

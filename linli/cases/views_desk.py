@@ -119,18 +119,11 @@ class ActionView:
     duplicates: list | None = None      # reject: suspected originals
 
 
-def _ancestors(case: Case) -> dict[str, Area]:
-    chain, node = {}, case.area
-    while node is not None:
-        chain[node.level] = node
-        node = node.parent if node.level != AreaLevel.STREET else None
-    return chain
-
-
 def _action_views(case: Case, user, steps) -> list[ActionView]:
     views = []
     departments = None
-    chain = _ancestors(case)
+    chain = {level: unit for level in (HandlerLevel.GRID, HandlerLevel.COMMUNITY, HandlerLevel.STREET)
+             if (unit := case.area.ancestor(level)) is not None}
     level_labels = dict(HandlerLevel.choices)
 
     def depts():

@@ -258,13 +258,6 @@ def _attributes(category: Category, answers: Mapping[str, list[str]]) -> dict:
     return result
 
 
-def _street_of(area: Area) -> Area | None:
-    node = area
-    while node is not None and node.level != AreaLevel.STREET:
-        node = node.parent
-    return node
-
-
 def submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list[str]]) -> Submitted:
     """File a POSTed request (or hold it for review when its street asks for that)."""
     code = (params.get("service_code") or "").strip()
@@ -298,7 +291,7 @@ def submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list
         if grid is None or not grid.code.startswith(key.area.code):
             raise Open311Error(400, _("This location is outside the area this API key serves."))
         area = grid
-    street = _street_of(area)
+    street = area.ancestor(AreaLevel.STREET)
     if street is None:
         raise Open311Error(400, _("With only address_string, the API key must belong to a street or below."))
 

@@ -86,6 +86,15 @@ class Area(models.Model):
     def scope_q(cls, scope) -> models.Q:
         return scope.area_q("code")
 
+    def ancestor(self, level: str) -> Area | None:
+        """This unit or the one above it at ``level`` (a street for a grid), or ``None`` if it lies above that.
+
+        Walks ``parent`` links, so a caller that ``select_related`` the parents runs no query."""
+        node: Area | None = self
+        while node is not None and node.level != level:
+            node = node.parent
+        return node
+
     def ancestors(self) -> list[Area]:
         """From the district down to the parent, without querying more than the tree depth."""
         chain, node = [], self.parent

@@ -24,8 +24,7 @@ __all__ = ["INSIDE_G1", "INSIDE_H1", "OUTSIDE", "PASSWORD", "intake_env", "jpeg"
 
 @pytest.fixture(autouse=True)
 def intake_env(settings, tmp_path):
-    """Cases URLs wired, media in a temporary folder, an empty rate-limit cache."""
-    settings.ROOT_URLCONF = "linli.cases.tests.intake_urls"
+    """Media in a temporary folder, an empty rate-limit cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "zh-hans"
     cache.clear()

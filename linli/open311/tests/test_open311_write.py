@@ -139,3 +139,37 @@ def test_apikey_command_creates_once_and_revokes(tree, capsys):
     assert ApiKey.objects.for_raw(raw) is None
     with pytest.raises(CommandError):
         call_command("apikey", "revoke", "wechat-bot")
+
+
+def test_post_tells_the_grid_workers_and_the_robot_once(
+        client, services, api_key, tree, make_user, robot, django_capture_on_commit_callbacks):
+    from linli.cases.models import Message, Webhook
+
+    url, received = robot
+    Webhook.objects.create(kind="dingtalk", url=url, area=tree.street_a)
+    make_user("worker", "grid_worker", tree.g1)
+    key, raw = api_key
+    with django_capture_on_commit_callbacks(execute=True):
+        number = post(client, raw, service_code="manhole-cover", description="井盖缺失", **INSIDE_G1,
+                      phone="13800002222").json()[0]["service_request_id"]
+    case = Case.objects.get(number=number)
+    assert list(Message.objects.filter(case=case).values_list("recipient__username", flat=True)) == ["worker"]
+    assert len(received) == 1 and number in received[0]["markdown"]["text"]
+    assert "13800002222" not in str(received[0])
+
+
+def test_request_held_for_review_tells_handlers_when_filed_and_only_once(
+        client, services, api_key, tree, make_user, robot, django_capture_on_commit_callbacks):
+    from linli.cases.models import Message
+
+    StreetOpen311Settings.objects.create(street=tree.street_a, review_before_filing=True)
+    make_user("worker", "grid_worker", tree.g1)
+    key, raw = api_key
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, raw, service_code="manhole-cover", description="井盖缺失", **INSIDE_G1)
+    request = Open311Request.objects.get()
+    assert request.case is None and Message.objects.count() == 0  # waiting for review: nobody told yet
+    with django_capture_on_commit_callbacks(execute=True):
+        first = file_request(request)
+        again = file_request(request)  # accepted twice (a double click in review)
+    assert first.pk == again.pk and Message.objects.filter(case=first).count() == 1
