@@ -53,7 +53,7 @@ lint: $(STAMP)
 messages: $(STAMP)
 	for app in linli/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --settings=linli.settings -i 'tests/*' >/dev/null); fi; done
 	$(BIN)/python .ci/po_carry.py linli
-	$(BIN)/linli compilemessages -l zh_Hans
+	$(BIN)/linli compilemessages -l zh_Hans --ignore='.venv*' --ignore=var
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -14,7 +14,8 @@ from linli.core.identifiers import id_check_char
 from linli.core.models import User
 from linli.core.tests.browser import *  # noqa: F401,F403
 from linli.people.models import Person, RoleAssignment
-from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Department, Household
+from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Department, Household, PartnerUnit
+from linli.points.models import Reward, Scheme
 
 PASSWORD = "correct-horse-9"  # noqa: S105 - test accounts only
 
@@ -116,3 +117,33 @@ def robot():
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/robot", received
     server.shutdown()
+
+
+# --- the points scheme of street A, a sponsor shop and its reward (points and volunteering tests) ---
+
+@pytest.fixture
+def scheme(tree):
+    return Scheme.objects.create(code="pioneer", name="先锋骑士积分制度", area=tree.street_a, manual_daily_cap=50)
+
+
+@pytest.fixture
+def shop(tree):
+    return PartnerUnit.objects.create(kind="sponsor_shop", name="爱心面馆", area=tree.comm_a1)
+
+
+@pytest.fixture
+def reward(scheme, shop):
+    today = dt.date.today()
+    return Reward.objects.create(sponsor=shop, scheme=scheme, name="牛肉面一碗", points=20, stock=10, value_fen=1800,
+                                 valid_from=today - dt.timedelta(days=1), valid_until=today + dt.timedelta(days=30))
+
+
+@pytest.fixture
+def rider(tree, make_person):
+    """A rider living in grid g1 (a Person, no account)."""
+    return make_person(tree.g1, name="骑手小王")
+
+
+@pytest.fixture
+def ns(scheme, shop, reward, rider):
+    return SimpleNamespace(scheme=scheme, shop=shop, reward=reward, rider=rider)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "linli.people",
     "linli.cases",
     "linli.open311",
+    "linli.points",
     "linli.volunteering",
     "ninja",  # its Swagger UI assets, served locally (never from a CDN)
     "linli.api",
@@ -181,6 +182,9 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(LINLI_HOME / "cache"), "OPTIONS": {"MAX_ENTRIES": 20000}}}
+
+# --- Hooks: what the apps above cases do after a case step (see linli/cases/hooks.py) ---------
+LINLI_CASE_HOOKS = {"verify": ["linli.points.earning.on_case_verified"]}
 
 # --- Background worker (huey) ---------------------------------------------------------------
 if os.environ.get("REDIS_URL"):

@@ -17,9 +17,9 @@ urlpatterns = [
     path("places/", include("linli.places.urls")),
     path("people/", include("linli.people.urls")),
     path("cases/", include("linli.cases.urls")),
-    path("volunteering/", include("linli.volunteering.urls_activities")),
+    path("volunteering/", include("linli.volunteering.urls")),
     path("open311/", include("linli.open311.urls")),
-    path("points/", include("linli.volunteering.urls")),
+    path("points/", include("linli.points.urls")),
     path("api/", include("linli.api.urls")),
     path("admin/", admin.site.urls),
 ]

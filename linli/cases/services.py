@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from linli.places.models import Area, AreaLevel, Department
 
+from .hooks import after_step
 from .models import (
     ESCALATION_ORDER,
     Case,
@@ -236,6 +237,7 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
     for photo in photos:
         photo.event = event
         photo.save(update_fields=["event"])
+    after_step(case, event)
     after_commit(event)
     return event
 

@@ -118,7 +118,7 @@ def points_figures() -> list[tuple[str, str]]:
     from django.db.models import Count, F, Sum
     from django.db.models.functions import Coalesce
 
-    from linli.volunteering.models import Account, Redemption, Reward
+    from linli.points.models import Account, Redemption, Reward
 
     lzw = _code("龙洲湾街道")
     offered = Reward.objects.filter(scheme__area__code=lzw).aggregate(

@@ -25,8 +25,8 @@ from linli.cases.models import Case
 from linli.core.models import User
 from linli.people.models import Person, RoleAssignment
 from linli.places.models import Area, PartnerKind, PartnerUnit
-from linli.volunteering import earning, ledger, rewards
-from linli.volunteering.models import Account, Redemption, Reward, Scheme, Transfer
+from linli.points import earning, ledger, rewards
+from linli.points.models import Account, Redemption, Reward, Scheme, Transfer
 
 from .areas import DISTRICT_CODE
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
 from linli.places.models import code_range
+from linli.points import earning
 
 from .models import Activity, RecordCorrection, ServiceRecord, SignUp, Team, TeamMembership
 
@@ -315,8 +316,6 @@ def _check_minutes(value) -> int:
 
 
 def _award(record: ServiceRecord) -> None:
-    from . import earning  # written beside this module by the points engineer
-
     earning.award_service_hours(record)
 
 

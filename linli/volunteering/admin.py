@@ -1,112 +1,115 @@
-"""Admin for the points scheme: schemes and rewards are edited here; accounts, transfers and redemptions are
-read-only (points move only through the ledger, and a mistake is corrected by a reversing transfer)."""
+"""Admin for teams, activities, service records, certificates, wishes, honours and pledges.
 
-from __future__ import annotations
+Service records, corrections and certificates are read-only here: they change only through the pages
+(confirmation, correction requests), so the history of a record is never overwritten in the admin.
+"""
 
-from django import forms
-from django.contrib import admin, messages
-from django.template.response import TemplateResponse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.contrib import admin
 
-from .ledger import LedgerError
-from .models import Account, Redemption, Reward, Scheme, Transfer
-from .rewards import restock
-from .views_points import yuan
+from .models import (
+    Activity,
+    Certificate,
+    Honour,
+    Pledge,
+    PledgeFollowUp,
+    RecordCorrection,
+    ServiceRecord,
+    SignUp,
+    Team,
+    TeamMembership,
+    Wish,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = TeamMembership
+    extra = 0
+    raw_id_fields = ["person", "decided_by"]
+    readonly_fields = ["requested_at", "decided_at", "left_at"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "area", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name"]
+    raw_id_fields = ["area"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "starts_at", "area", "team", "capacity", "cancelled"]
+    list_filter = ["kind", "cancelled"]
+    search_fields = ["title", "place"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["area", "team", "organiser", "created_by"]
+
+
+@admin.register(SignUp)
+class SignUpAdmin(admin.ModelAdmin):
+    list_display = ["activity", "person", "status", "checked_in_at", "checked_out_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["activity", "person"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable, never added, changed or deleted through the admin."""
-
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
-@admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "area", "points_per_hour", "points_per_verified_case", "points_per_meeting",
-                    "points_per_wish", "manual_daily_cap", "expiry", "active")
-    list_filter = ("active", "expiry")
-    search_fields = ("name", "code")
-    autocomplete_fields = ("area",)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # a scheme with accounts must stay; set it inactive instead
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(ReadOnlyAdmin):
+    list_display = ["volunteer", "content", "started_at", "minutes", "computed_minutes", "status", "organiser_name"]
+    list_filter = ["status"]
+    search_fields = ["volunteer__name", "content"]
+    list_select_related = ["volunteer"]
 
 
-@admin.register(Account)
-class AccountAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "kind", "scheme", "balance")
-    list_filter = ("kind", "scheme")
-    search_fields = ("person__name",)
-    list_select_related = ("person", "scheme")
+@admin.register(RecordCorrection)
+class RecordCorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["record", "old_minutes", "new_minutes", "status", "requested_at"]
+    list_filter = ["status"]
 
 
-@admin.register(Transfer)
-class TransferAdmin(ReadOnlyAdmin):
-    list_display = ("id", "at", "debit", "credit", "amount", "source", "source_ref", "reason", "created_by")
-    list_filter = ("source",)
-    search_fields = ("key", "source_ref", "reason", "debit__person__name", "credit__person__name")
-    list_select_related = ("debit__person", "debit__scheme", "credit__person", "credit__scheme", "created_by")
-    date_hierarchy = "at"
-    show_full_result_count = False
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ["number", "volunteer", "issuer_name", "period_from", "period_to", "total_minutes", "issued_at"]
+    search_fields = ["number", "volunteer__name"]
 
 
-class RestockForm(forms.Form):
-    items = forms.IntegerField(label=gettext_lazy("Items to add"), min_value=1, max_value=100_000)
+@admin.register(Wish)
+class WishAdmin(admin.ModelAdmin):
+    list_display = ["title", "area", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    raw_id_fields = ["area", "wisher", "posted_by", "approved_by", "claimed_by", "claimed_partner", "confirmed_by"]
 
 
-@admin.register(Reward)
-class RewardAdmin(admin.ModelAdmin):
-    list_display = ("name", "sponsor", "kind", "points", "stock", "stock_offered", "value_display", "valid_from",
-                    "valid_until", "active")
-    list_filter = ("active", "kind", "scheme")
-    search_fields = ("name", "sponsor__name")
-    list_select_related = ("sponsor",)
-    readonly_fields = ("stock_offered",)
-    actions = ["restock_action"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # Stock changes by redeeming and restocking only, once the reward exists.
-        return ("stock", "stock_offered") if obj is not None else ("stock_offered",)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # redemptions keep pointing at it; set it inactive instead
-
-    @admin.display(description=gettext_lazy("declared value (yuan)"), ordering="value_fen")
-    def value_display(self, obj: Reward) -> str:
-        return yuan(obj.value_fen)
-
-    @admin.action(description=gettext_lazy("Restock the selected rewards"))
-    def restock_action(self, request, queryset):
-        form = RestockForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            try:
-                for reward in queryset:
-                    restock(reward, form.cleaned_data["items"])
-            except LedgerError as exc:
-                self.message_user(request, "；".join(exc.messages), messages.ERROR)
-                return None
-            self.message_user(request, _("%(n)d items added to %(count)d rewards.") % {
-                "n": form.cleaned_data["items"], "count": queryset.count()}, messages.SUCCESS)
-            return None
-        return TemplateResponse(request, "volunteering/rewards_restock.html", {
-            **self.admin_site.each_context(request), "title": _("Restock the selected rewards"),
-            "form": form, "rewards": queryset, "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        })
+@admin.register(Honour)
+class HonourAdmin(admin.ModelAdmin):
+    list_display = ["person", "title", "level", "awarded_on"]
+    list_filter = ["level"]
+    search_fields = ["person__name", "title"]
+    raw_id_fields = ["person", "created_by"]
 
 
-@admin.register(Redemption)
-class RedemptionAdmin(ReadOnlyAdmin):
-    list_display = ("id", "reward", "person", "status", "created_at", "expires_at", "completed_at", "confirmed_by")
-    list_filter = ("status", "reward__sponsor")
-    search_fields = ("reward__name", "person__name")
-    list_select_related = ("reward", "person", "confirmed_by")
-    exclude = ("code",)  # the code is the person's, shown on their phone only
+class FollowUpInline(admin.TabularInline):
+    model = PledgeFollowUp
+    extra = 0
+    raw_id_fields = ["by"]
+
+
+@admin.register(Pledge)
+class PledgeAdmin(admin.ModelAdmin):
+    list_display = ["person", "text", "status", "pledged_on"]
+    list_filter = ["status"]
+    search_fields = ["person__name", "text"]
+    raw_id_fields = ["person", "area", "created_by"]
+    inlines = [FollowUpInline]

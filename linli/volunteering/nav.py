@@ -1,4 +1,4 @@
-"""Points and volunteering links: figures (staff), the shop's confirmation page, one's points, activities."""
+"""Volunteering links: activities and check-in, micro-wishes."""
 
 from __future__ import annotations
 
@@ -7,31 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.nav import NavContext, Section, contributes, url
 
 
-@contributes(order=40)
-def points_figures(context: NavContext):
-    if context.scope.is_staff:
-        yield Section(_("Points figures"), _("Points issued and redeemed, sponsors and gifts"),
-                      url("volunteering:figures"), "points-figures")
-
-
-@contributes(order=60)
-def shop(context: NavContext):
-    if context.scope.partner_ids:
-        yield Section(_("My shop"), _("Confirm the redemption codes of points rewards"), url("volunteering:shop"),
-                      "shop")
-
-
-@contributes(order=80)
-def my_points(context: NavContext):
-    if context.scope.person_id:
-        yield Section(_("My points"), _("Points balance, rewards and redemptions"), url("volunteering:points"),
-                      "points")
-
-
 @contributes(order=90)
 def volunteering_links(context: NavContext):
     if context.scope.person_id:
         yield Section(_("Volunteering"), _("Teams, activities, check-in and service records"),
-                      url("activities:activity_list"), "activities")
+                      url("volunteering:activity_list"), "activities")
         yield Section(_("Micro-wishes"), _("Post a small wish, or claim one and fulfil it"),
-                      url("activities:wish_list"), "wishes")
+                      url("volunteering:wish_list"), "wishes")

@@ -31,7 +31,7 @@ from linli.places.models import Area, AreaLevel, PartnerUnit
 
 from . import activities, certificates, honours, wishes
 from .activities import ActivityError
-from .forms_activities import (
+from .forms import (
     ActivityForm,
     CertificateForm,
     CheckinForm,
@@ -156,7 +156,7 @@ def team_join(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Your request has been sent to the team's leaders."))
     except ActivityError as exc:
         _fail(request, exc)
-    return redirect("activities:team_detail", pk=team.pk)
+    return redirect("volunteering:team_detail", pk=team.pk)
 
 
 @login_required
@@ -168,7 +168,7 @@ def team_leave(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("You have left the team."))
     except ActivityError as exc:
         _fail(request, exc)
-    return redirect("activities:team_detail", pk=team.pk)
+    return redirect("volunteering:team_detail", pk=team.pk)
 
 
 @login_required
@@ -188,7 +188,7 @@ def team_decide(request: HttpRequest, pk: int, membership_id: int) -> HttpRespon
                 "name": membership.person.name, "status": membership.get_status_display()})
         except ActivityError as exc:
             _fail(request, exc)
-    return redirect("activities:team_detail", pk=team.pk)
+    return redirect("volunteering:team_detail", pk=team.pk)
 
 
 # --- activities ---------------------------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
             activity.organiser_id = request.user.person_id
             activity.save()
             messages.success(request, _("The activity is published."))
-            return redirect("activities:activity_detail", pk=activity.pk)
+            return redirect("volunteering:activity_detail", pk=activity.pk)
     return render(request, "volunteering/activity_form.html", {"form": form})
 
 
@@ -293,7 +293,7 @@ def activity_signup(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("You are signed up."))
     except ActivityError as exc:
         _fail(request, exc)
-    return redirect("activities:activity_detail", pk=activity.pk)
+    return redirect("volunteering:activity_detail", pk=activity.pk)
 
 
 @login_required
@@ -310,7 +310,7 @@ def activity_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your sign-up is cancelled."))
         except ActivityError as exc:
             _fail(request, exc)
-    return redirect("activities:activity_detail", pk=activity.pk)
+    return redirect("volunteering:activity_detail", pk=activity.pk)
 
 
 def _qr_svg(url: str) -> str:
@@ -326,7 +326,7 @@ def activity_code(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     now = timezone.now()
     code = activities.current_code(activity, now)
-    url = request.build_absolute_uri(reverse("activities:checkin", args=[activity.pk]) + "?" + urlencode(
+    url = request.build_absolute_uri(reverse("volunteering:checkin", args=[activity.pk]) + "?" + urlencode(
         {"code": code}))
     try:
         activities.check_window_open(activity, now)
@@ -360,7 +360,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Checked out. The organiser will confirm your hours."))
                 else:
                     messages.success(request, _("Checked in. Check out here with the code when you leave."))
-                return redirect("activities:activity_detail", pk=activity.pk)
+                return redirect("volunteering:activity_detail", pk=activity.pk)
     else:
         form = CheckinForm(initial={"code": (request.GET.get("code") or "")[:6]})
     own = activity.signups.filter(person=person).exclude(status=SignUp.Status.CANCELLED).first()
@@ -406,7 +406,7 @@ def confirm_hours(request: HttpRequest, pk: int, signup_id: int) -> HttpResponse
                 "name": signup.person.name, "hours": f"{record.hours:g}"})
         except ActivityError as exc:
             _fail(request, exc)
-    return redirect("activities:attendance", pk=activity.pk)
+    return redirect("volunteering:attendance", pk=activity.pk)
 
 
 # --- service records -------------------------------------------------------------------------------------------
@@ -446,7 +446,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             activities.request_correction(record, request.user, minutes=form.cleaned_data["hours"],
                                           reason=form.cleaned_data["reason"])
             messages.success(request, _("Your request has been sent to the organiser."))
-            return redirect("activities:record_detail", pk=record.pk)
+            return redirect("volunteering:record_detail", pk=record.pk)
         except ActivityError as exc:
             form.add_error(None, exc)
     corrections = list(record.corrections.select_related("requested_by", "decided_by").order_by("pk"))
@@ -471,7 +471,7 @@ def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The decision is recorded."))
         except ActivityError as exc:
             _fail(request, exc)
-    return redirect("activities:record_detail", pk=correction.record_id)
+    return redirect("volunteering:record_detail", pk=correction.record_id)
 
 
 # --- certificates --------------------------------------------------------------------------------------------
@@ -494,7 +494,7 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
             try:
                 cert = certificates.issue(person, data["area"], data["date_from"], data["date_to"], request.user,
                                           issuer_name=data["issuer_name"])
-                return redirect("activities:certificate", number=cert.number)
+                return redirect("volunteering:certificate", number=cert.number)
             except ActivityError as exc:
                 form.add_error(None, exc)
     chosen = scoped(Person.objects.all(), request.user).filter(pk=initial["person"]).first() \
@@ -551,7 +551,7 @@ def wish_new(request: HttpRequest) -> HttpResponse:
                 wish = wishes.post_wish(request.user, title=data["title"], description=data["description"],
                                         wisher=wisher, by_phone=staff and data["by_phone"])
                 messages.success(request, _("The wish is posted; staff will review it."))
-                return redirect("activities:wish_detail", pk=wish.pk)
+                return redirect("volunteering:wish_detail", pk=wish.pk)
             except ActivityError as exc:
                 form.add_error(None, exc)
     return render(request, "volunteering/wish_form.html", {"form": form, "staff": staff})
@@ -615,7 +615,7 @@ def wish_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             raise Http404
     except ActivityError as exc:
         _fail(request, exc)
-    return redirect("activities:wish_detail", pk=wish.pk)
+    return redirect("volunteering:wish_detail", pk=wish.pk)
 
 
 @login_required
@@ -658,7 +658,7 @@ def honour_list(request: HttpRequest) -> HttpResponse:
                                        awarded_on=data["awarded_on"], awarded_by=data["awarded_by"],
                                        citation=data["citation"])
                     messages.success(request, _("The honour is recorded."))
-                    return redirect("activities:honour_list")
+                    return redirect("volunteering:honour_list")
                 except ActivityError as exc:
                     form.add_error(None, exc)
     context = _page(qs, request, {"level": level})
@@ -685,7 +685,7 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
                 pledge = honours.make_pledge(request.user, person, text=data["text"], pledged_on=data["pledged_on"],
                                              due_on=data.get("due_on"))
                 messages.success(request, _("The pledge is recorded."))
-                return redirect("activities:pledge_detail", pk=pledge.pk)
+                return redirect("volunteering:pledge_detail", pk=pledge.pk)
             except ActivityError as exc:
                 form.add_error(None, exc)
     counts = dict(scoped(Pledge.objects.all(), request.user).values_list("status").annotate(n=Count("pk"))
@@ -712,7 +712,7 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 honours.follow_up(pledge, request.user, **form.cleaned_data)
                 messages.success(request, _("The follow-up is recorded."))
-                return redirect("activities:pledge_detail", pk=pledge.pk)
+                return redirect("volunteering:pledge_detail", pk=pledge.pk)
             except ActivityError as exc:
                 form.add_error(None, exc)
     return render(request, "volunteering/pledge_detail.html", {

@@ -21,6 +21,7 @@ from linli.cases.photos import PhotoError, inspect_upload
 from linli.core.scope import scope_for
 from linli.people.models import Person
 from linli.places.models import Area, PartnerUnit
+from linli.points import earning
 
 from .activities import ActivityError, covers, neighbourhood_q
 from .models import Wish
@@ -153,6 +154,4 @@ def confirm(wish: Wish, user):
     if not updated:
         raise WishError(_("This wish is not waiting for confirmation."))
     wish.refresh_from_db()
-    from . import earning
-
     return earning.award_wish(wish, user=user)

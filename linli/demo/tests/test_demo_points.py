@@ -12,10 +12,10 @@ from linli.core.models import User
 from linli.demo.figures import points_figures as demo_points_figures
 from linli.demo.loader import load_demo
 from linli.people.models import WorkerProfile
-from linli.volunteering import ledger
-from linli.volunteering.figures import points_figures
-from linli.volunteering.models import Account, Redemption, Reward, Scheme, Transfer
-from linli.volunteering.rewards import sponsor_figures
+from linli.points import ledger
+from linli.points.figures import points_figures
+from linli.points.models import Account, Redemption, Reward, Scheme, Transfer
+from linli.points.rewards import sponsor_figures
 
 
 @pytest.fixture(scope="module")

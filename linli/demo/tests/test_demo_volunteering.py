@@ -55,12 +55,11 @@ def test_wishes_in_every_state_and_pledges_with_follow_ups(demo, db):
     assert done is not None and done.follow_ups.filter(status="fulfilled").exists()
 
 
-@pytest.mark.urls("linli.volunteering.tests.activities_urls")
 @pytest.mark.parametrize(("username", "page"), [
-    ("community-xiaxinxin", "activities:activity_list"), ("community-xiaxinxin", "activities:record_list"),
-    ("community-xiaxinxin", "activities:wish_list"), ("grid-zouma", "activities:pledge_list"),
-    ("rider-demo", "activities:team_list"), ("street-longzhouwan", "activities:honour_list"),
-    ("resident-demo", "activities:wish_list"),
+    ("community-xiaxinxin", "volunteering:activity_list"), ("community-xiaxinxin", "volunteering:record_list"),
+    ("community-xiaxinxin", "volunteering:wish_list"), ("grid-zouma", "volunteering:pledge_list"),
+    ("rider-demo", "volunteering:team_list"), ("street-longzhouwan", "volunteering:honour_list"),
+    ("resident-demo", "volunteering:wish_list"),
 ])
 def test_pages_open_for_the_demo_accounts(demo, db, client, username, page):
     assert client.login(username=username, password=DEMO_PASSWORD)

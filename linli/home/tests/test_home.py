@@ -91,7 +91,7 @@ def test_sponsor_staff_confirm_codes_and_see_no_people_or_case_desk(client, tree
     user = make_user("p", "sponsor_staff", partner=shop, home=tree.g1)
     links, html = home_links(client, user)
     assert links == set()
-    assert f'href="{reverse("volunteering:shop")}"' in html
+    assert f'href="{reverse("points:shop")}"' in html
     assert f'href="{INBOX}"' not in html and f'href="{BOARD}"' not in html
 
 
@@ -100,8 +100,8 @@ def test_everyone_signed_in_can_report_and_follow_their_reports(client, tree, ma
     _links, html = home_links(client, user)
     assert f'href="{reverse("cases:report")}"' in html and f'href="{reverse("cases:mine")}"' in html
     assert f'href="{reverse("cases:public_list")}"' in html and f'href="{INBOX}"' not in html
-    assert f'href="{reverse("volunteering:points")}"' in html
-    assert f'href="{reverse("volunteering:shop")}"' not in html
+    assert f'href="{reverse("points:points")}"' in html
+    assert f'href="{reverse("points:shop")}"' not in html
 
 
 def test_staff_get_the_dispatch_board_and_intake(client, tree, make_user):

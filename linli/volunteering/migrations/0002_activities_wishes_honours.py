@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import linli.volunteering.models_activities
+import linli.volunteering.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('starts_at', models.DateTimeField(verbose_name='starts at')),
                 ('ends_at', models.DateTimeField(verbose_name='ends at')),
                 ('capacity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10000)], verbose_name='places')),
-                ('secret', models.CharField(default=linli.volunteering.models_activities._new_secret, editable=False, max_length=40)),
+                ('secret', models.CharField(default=linli.volunteering.models._new_secret, editable=False, max_length=40)),
                 ('cancelled', models.BooleanField(default=False, verbose_name='cancelled')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='volunteer_activities', to='places.area', verbose_name='host unit')),
@@ -232,7 +232,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='posted at')),
                 ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
                 ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='claimed at')),
-                ('photo', models.ImageField(blank=True, upload_to=linli.volunteering.models_activities.wish_photo_path, verbose_name='photo')),
+                ('photo', models.ImageField(blank=True, upload_to=linli.volunteering.models.wish_photo_path, verbose_name='photo')),
                 ('fulfil_note', models.CharField(blank=True, max_length=200, verbose_name='what was done')),
                 ('fulfilled_at', models.DateTimeField(blank=True, null=True, verbose_name='fulfilled at')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),

@@ -11,10 +11,10 @@ from django.utils import timezone
 from PIL import Image
 
 from linli.people.models import PartyRecord, PartyStage, RoleAssignment
-from linli.volunteering import ledger
-from linli.volunteering.models import Activity, Scheme, Team, TeamMembership
+from linli.points import ledger
+from linli.points.models import Scheme
+from linli.volunteering.models import Activity, Team, TeamMembership
 
-URLS = "linli.volunteering.tests.activities_urls"
 T0 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)  # a fixed start, so code windows are deterministic
 PLACE = (29.4010, 106.5010)
 

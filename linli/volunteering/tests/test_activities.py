@@ -12,7 +12,7 @@ from linli.volunteering.activities import ActivityError
 from linli.volunteering.models import Activity, SignUp
 
 from . import activities_support
-from .activities_support import T0, URLS, make_activity
+from .activities_support import T0, make_activity
 
 vol = activities_support.vol  # the fixture
 M = dt.timedelta(minutes=1)
@@ -72,36 +72,33 @@ def soon(vol):
     return vol
 
 
-@pytest.mark.urls(URLS)
 def test_sign_up_and_waiting_list_on_the_page(client, soon):
     a = soon.activity
     for u in (soon.v2, soon.v3):
         activities.sign_up(a, u.person)
     _login(client, soon.v1)
-    page = client.get(reverse("activities:activity_detail", args=[a.pk])).content.decode()
+    page = client.get(reverse("volunteering:activity_detail", args=[a.pk])).content.decode()
     assert "候补" in page or "waiting" in page
-    client.post(reverse("activities:activity_signup", args=[a.pk]))
+    client.post(reverse("volunteering:activity_signup", args=[a.pk]))
     assert SignUp.objects.get(person=soon.v1.person).status == SignUp.Status.WAITING
     client.logout()
     _login(client, soon.v2)
-    client.post(reverse("activities:activity_cancel", args=[a.pk]))
+    client.post(reverse("volunteering:activity_cancel", args=[a.pk]))
     assert SignUp.objects.get(person=soon.v1.person).status == SignUp.Status.CONFIRMED
 
 
-@pytest.mark.urls(URLS)
 def test_activities_of_another_street_answer_404(client, soon):
     _login(client, soon.outsider)
     for name in ("activity_detail", "checkin", "attendance", "activity_code"):
-        assert client.get(reverse(f"activities:{name}", args=[soon.activity.pk])).status_code == 404
-    assert client.post(reverse("activities:activity_signup", args=[soon.activity.pk])).status_code == 404
+        assert client.get(reverse(f"volunteering:{name}", args=[soon.activity.pk])).status_code == 404
+    assert client.post(reverse("volunteering:activity_signup", args=[soon.activity.pk])).status_code == 404
     assert not SignUp.objects.filter(person=soon.outsider.person).exists()
-    assert soon.activity.title not in client.get(reverse("activities:activity_list")).content.decode()
+    assert soon.activity.title not in client.get(reverse("volunteering:activity_list")).content.decode()
     client.logout()
     _login(client, soon.staff_b)
-    assert client.get(reverse("activities:attendance", args=[soon.activity.pk])).status_code == 404
+    assert client.get(reverse("volunteering:attendance", args=[soon.activity.pk])).status_code == 404
 
 
-@pytest.mark.urls(URLS)
 def test_staff_publish_an_activity_with_a_place_on_the_map(client, vol):
     _login(client, vol.staff)
     start = timezone.localtime() + dt.timedelta(days=2)
@@ -109,7 +106,7 @@ def test_staff_publish_an_activity_with_a_place_on_the_map(client, vol):
             "area": vol.tree.comm_a1.pk, "team": vol.team.pk, "place": "社区党群服务站", "lat": "29.401",
             "lng": "106.501", "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
             "ends_at": (start + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"), "capacity": "30"}
-    response = client.post(reverse("activities:activity_new"), data)
+    response = client.post(reverse("volunteering:activity_new"), data)
     assert response.status_code == 302
     a = Activity.objects.get(kind="festival")
     assert a.created_by == vol.staff and a.lat == 29.401
@@ -117,7 +114,6 @@ def test_staff_publish_an_activity_with_a_place_on_the_map(client, vol):
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
 
 
-@pytest.mark.urls(URLS)
 @pytest.mark.parametrize(("change", "field"), [
     ({"ends_at": "2030-01-01T08:00"}, "ends_at"),
     ({"lat": "29.4", "lng": ""}, "lng"),
@@ -133,28 +129,26 @@ def test_bad_activity_input_is_refused_and_nothing_is_saved(client, vol, change,
     _login(client, vol.staff)
     data = {"title": "活动", "kind": "service", "area": vol.tree.comm_a1.pk, "place": "站", "lat": "", "lng": "",
             "starts_at": "2030-01-01T09:00", "ends_at": "2030-01-01T11:00", "capacity": "5", **change}
-    response = client.post(reverse("activities:activity_new"), data)
+    response = client.post(reverse("volunteering:activity_new"), data)
     assert response.status_code == 200
     assert response.context["form"].errors.get(field)
     assert Activity.objects.count() == 1
 
 
-@pytest.mark.urls(URLS)
 def test_residents_cannot_publish_and_staff_cannot_host_outside_their_area(client, vol):
     _login(client, vol.v1)
-    assert client.get(reverse("activities:activity_new")).status_code == 404
+    assert client.get(reverse("volunteering:activity_new")).status_code == 404
     client.logout()
     _login(client, vol.staff)
     data = {"title": "活动", "kind": "service", "area": vol.tree.comm_b1.pk, "place": "站",
             "starts_at": "2030-01-01T09:00", "ends_at": "2030-01-01T11:00", "capacity": "5"}
-    response = client.post(reverse("activities:activity_new"), data)
+    response = client.post(reverse("volunteering:activity_new"), data)
     assert response.status_code == 200 and response.context["form"].errors.get("area")
 
 
-@pytest.mark.urls(URLS)
 def test_activity_list_pages_by_key_and_queries_do_not_grow(client, soon, django_assert_max_num_queries):
     _login(client, soon.v1)
-    url = reverse("activities:activity_list")
+    url = reverse("volunteering:activity_list")
     client.get(url)
     with django_assert_max_num_queries(8):
         client.get(url)
@@ -169,8 +163,7 @@ def test_activity_list_pages_by_key_and_queries_do_not_grow(client, soon, django
     assert not seen and len(second.context["items"]) == 11
 
 
-@pytest.mark.urls(URLS)
 def test_bad_cursor_is_ignored_not_an_error(client, soon):
     _login(client, soon.v1)
     for bad in ("x", "2024-13-01_5", "_", "2025-01-01T00:00:00_abc"):
-        assert client.get(reverse("activities:activity_list"), {"after": bad}).status_code == 200
+        assert client.get(reverse("volunteering:activity_list"), {"after": bad}).status_code == 200

@@ -13,10 +13,8 @@ from linli.volunteering.activities import ActivityError
 from linli.volunteering.models import Certificate, ServiceRecord
 
 from . import activities_support
-from .activities_support import URLS
 
 vol = activities_support.vol  # the fixture
-pytestmark = pytest.mark.urls(URLS)
 
 
 def record(vol, area, day, minutes, status="confirmed", content="清扫楼道"):
@@ -74,7 +72,7 @@ def test_only_staff_over_the_unit_can_issue(history):
 
 def test_issue_print_and_verify_the_certificate(client, history):
     assert client.login(username="staff-a1", password=PASSWORD)
-    response = client.post(reverse("activities:certificate_new"), {
+    response = client.post(reverse("volunteering:certificate_new"), {
         "mobile": history.v1.person.mobile, "area": history.tree.comm_a1.pk, "issuer_name": "甲一社区志愿服务站",
         "date_from": "2024-01-01", "date_to": "2024-12-31"})
     assert response.status_code == 302
@@ -104,11 +102,11 @@ def test_bad_certificate_input_shows_an_error(client, history, data):
     assert client.login(username="staff-a1", password=PASSWORD)
     base = {"mobile": history.v1.person.mobile, "area": history.tree.comm_a1.pk, "date_from": "2024-01-01",
             "date_to": "2024-12-31"}
-    response = client.post(reverse("activities:certificate_new"), {**base, **data})
+    response = client.post(reverse("volunteering:certificate_new"), {**base, **data})
     assert response.status_code == 200 and 'role="alert"' in response.content.decode()
     assert not Certificate.objects.exists()
 
 
 def test_residents_cannot_issue(client, history):
     assert client.login(username="v1", password=PASSWORD)
-    assert client.get(reverse("activities:certificate_new")).status_code == 404
+    assert client.get(reverse("volunteering:certificate_new")).status_code == 404

@@ -12,7 +12,7 @@ from linli.volunteering.activities import ActivityError
 from linli.volunteering.models import SignUp
 
 from . import activities_support
-from .activities_support import PLACE, T0, URLS, make_activity
+from .activities_support import PLACE, T0, make_activity
 
 vol = activities_support.vol  # the fixture
 
@@ -124,10 +124,9 @@ def _login(client, user):
     assert client.login(username=user.username, password=PASSWORD)
 
 
-@pytest.mark.urls(URLS)
 def test_phone_checks_in_with_the_code_from_the_qr_link(client, live):
     _login(client, live.v1)
-    url = reverse("activities:checkin", args=[live.activity.pk])
+    url = reverse("volunteering:checkin", args=[live.activity.pk])
     code = activities.current_code(live.activity)
     page = client.get(url, {"code": code})
     assert page.status_code == 200 and f'value="{code}"' in page.content.decode()
@@ -136,7 +135,6 @@ def test_phone_checks_in_with_the_code_from_the_qr_link(client, live):
     assert SignUp.objects.get(person=live.v1.person).checked_in_at is not None
 
 
-@pytest.mark.urls(URLS)
 @pytest.mark.parametrize("data", [
     {"code": "abc"}, {"code": "000000x"}, {"code": "<script>"},
     {"code": "123456", "lat": "91", "lng": "106"}, {"code": "123456", "lat": "29.4"},
@@ -144,7 +142,7 @@ def test_phone_checks_in_with_the_code_from_the_qr_link(client, live):
 ])
 def test_bad_check_in_input_shows_an_error_and_changes_nothing(client, live, data):
     _login(client, live.v1)
-    response = client.post(reverse("activities:checkin", args=[live.activity.pk]), data)
+    response = client.post(reverse("volunteering:checkin", args=[live.activity.pk]), data)
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
     assert "<script>" not in response.content.decode().split("<main")[1].split("</main>")[0].replace(
@@ -152,19 +150,17 @@ def test_bad_check_in_input_shows_an_error_and_changes_nothing(client, live, dat
     assert not SignUp.objects.filter(checked_in_at__isnull=False).exists()
 
 
-@pytest.mark.urls(URLS)
 def test_far_away_phone_gets_the_distance_error_on_the_page(client, live):
     _login(client, live.v1)
     code = activities.current_code(live.activity)
-    response = client.post(reverse("activities:checkin", args=[live.activity.pk]),
+    response = client.post(reverse("volunteering:checkin", args=[live.activity.pk]),
                            {"code": code, "lat": PLACE[0] + 0.01, "lng": PLACE[1]})
     assert response.status_code == 200 and "300" in response.content.decode()
     assert not SignUp.objects.filter(checked_in_at__isnull=False).exists()
 
 
-@pytest.mark.urls(URLS)
 def test_organiser_sees_code_and_qr_others_get_404(client, live):
-    url = reverse("activities:activity_code", args=[live.activity.pk])
+    url = reverse("volunteering:activity_code", args=[live.activity.pk])
     _login(client, live.leader)
     page = client.get(url).content.decode()
     assert activities.current_code(live.activity) in page and "<svg" in page

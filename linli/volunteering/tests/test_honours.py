@@ -13,10 +13,8 @@ from linli.volunteering.activities import ActivityError
 from linli.volunteering.models import Honour
 
 from . import activities_support
-from .activities_support import URLS
 
 vol = activities_support.vol  # the fixture
-pytestmark = pytest.mark.urls(URLS)
 
 
 def test_staff_record_an_honour_and_it_shows_on_the_person_include(vol):
@@ -44,15 +42,15 @@ def test_honour_page_lists_in_scope_and_takes_the_form(client, vol):
     other = honours.add_honour(vol.staff_b, vol.outsider.person, title="乙街道最美", level="street",
                                awarded_on=dt.date(2024, 1, 1))
     assert client.login(username="staff-a1", password=PASSWORD)
-    response = client.post(reverse("activities:honour_list"), {
+    response = client.post(reverse("volunteering:honour_list"), {
         "mobile": vol.v1.person.mobile, "title": "最美新就业群体", "level": "district", "awarded_on": "2024-05-04"})
     assert response.status_code == 302
-    page = client.get(reverse("activities:honour_list")).content.decode()
+    page = client.get(reverse("volunteering:honour_list")).content.decode()
     assert "最美新就业群体" in page and other.title not in page
-    bad = client.post(reverse("activities:honour_list"), {"mobile": vol.v1.person.mobile, "title": "x",
+    bad = client.post(reverse("volunteering:honour_list"), {"mobile": vol.v1.person.mobile, "title": "x",
                                                           "level": "galactic", "awarded_on": "someday"})
     assert bad.status_code == 200 and Honour.objects.count() == 2
     client.logout()
     assert client.login(username="v1", password=PASSWORD)
-    assert client.post(reverse("activities:honour_list"), {"title": "自封"}).status_code == 404
-    assert "最美新就业群体" in client.get(reverse("activities:honour_list")).content.decode()  # their own
+    assert client.post(reverse("volunteering:honour_list"), {"title": "自封"}).status_code == 404
+    assert "最美新就业群体" in client.get(reverse("volunteering:honour_list")).content.decode()  # their own

@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 
+from linli.points.models import Account, Transfer
 from linli.volunteering import activities
 from linli.volunteering.activities import ActivityError
-from linli.volunteering.models import Account, ServiceRecord, Transfer
+from linli.volunteering.models import ServiceRecord
 
 from . import activities_support
 from .activities_support import T0, make_activity

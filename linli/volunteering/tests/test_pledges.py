@@ -12,10 +12,9 @@ from linli.volunteering.activities import ActivityError
 from linli.volunteering.models import Pledge
 
 from . import activities_support
-from .activities_support import URLS, party_member
+from .activities_support import party_member
 
 vol = activities_support.vol  # the fixture
-pytestmark = pytest.mark.urls(URLS)
 DAY = dt.date(2024, 3, 5)
 
 
@@ -61,13 +60,13 @@ def test_others_cannot_follow_up_or_see_a_pledge(client, member):
         honours.follow_up(p, member.v2, date=DAY, note="x", status="in_progress")
     for user in ("v2", "outsider", "staff-b"):
         assert client.login(username=user, password=PASSWORD)
-        assert client.get(reverse("activities:pledge_detail", args=[p.pk])).status_code == 404
+        assert client.get(reverse("volunteering:pledge_detail", args=[p.pk])).status_code == 404
         client.logout()
 
 
 def test_pledge_pages(client, member):
     assert client.login(username="v1", password=PASSWORD)
-    response = client.post(reverse("activities:pledge_list"),
+    response = client.post(reverse("volunteering:pledge_list"),
                            {"text": "<i>每月</i>走访两户", "pledged_on": "2024-03-05"})
     assert response.status_code == 302
     p = Pledge.objects.get()
@@ -83,7 +82,7 @@ def test_pledge_pages(client, member):
 
 def test_pledge_list_is_bounded(client, member, django_assert_max_num_queries):
     assert client.login(username="staff-a1", password=PASSWORD)
-    url = reverse("activities:pledge_list")
+    url = reverse("volunteering:pledge_list")
     client.get(url)
     with django_assert_max_num_queries(9):
         client.get(url)

@@ -6,12 +6,13 @@ import pytest
 from django.urls import reverse
 
 from linli.conftest import PASSWORD
+from linli.points.models import Account, Transfer
 from linli.volunteering import activities
 from linli.volunteering.activities import ActivityError
-from linli.volunteering.models import Account, RecordCorrection, ServiceRecord, Transfer
+from linli.volunteering.models import RecordCorrection, ServiceRecord
 
 from . import activities_support
-from .activities_support import T0, URLS
+from .activities_support import T0
 
 vol = activities_support.vol  # the fixture
 M = dt.timedelta(minutes=1)
@@ -41,11 +42,10 @@ def test_a_record_holds_every_field_the_mca_rules_ask_for(vol):
     assert record.area == vol.activity.area
 
 
-@pytest.mark.urls(URLS)
 def test_record_page_shows_the_fields_with_a_masked_id(client, vol):
     record = confirmed_record(vol)
     _login(client, vol.v1)
-    page = client.get(reverse("activities:record_detail", args=[record.pk])).content.decode()
+    page = client.get(reverse("volunteering:record_detail", args=[record.pk])).content.decode()
     person = vol.v1.person
     assert person.id_number not in page and person.masked_id_number in page
     for text in (record.place, record.organiser_name, vol.leader.person.name):
@@ -94,10 +94,9 @@ def test_a_pending_record_cannot_be_corrected_by_request(vol):
         activities.request_correction(ServiceRecord.objects.get(), vol.v1, minutes=60, reason="x")
 
 
-@pytest.mark.urls(URLS)
 def test_correction_request_and_decision_through_the_pages(client, vol):
     record = confirmed_record(vol)
-    url = reverse("activities:record_detail", args=[record.pk])
+    url = reverse("volunteering:record_detail", args=[record.pk])
     _login(client, vol.v1)
     assert client.post(url, {"hours": "1.3", "reason": "x"}).status_code == 200  # not a quarter hour
     assert client.post(url, {"hours": "abc", "reason": "x"}).status_code == 200
@@ -110,26 +109,24 @@ def test_correction_request_and_decision_through_the_pages(client, vol):
     _login(client, vol.leader)
     page = client.get(url).content.decode()
     assert "&lt;b&gt;晚走" in page
-    client.post(reverse("activities:correction_decide", args=[c.pk]), {"decision": "accept"})
+    client.post(reverse("volunteering:correction_decide", args=[c.pk]), {"decision": "accept"})
     record.refresh_from_db()
     assert record.minutes == 75
 
 
-@pytest.mark.urls(URLS)
 def test_records_of_others_answer_404(client, vol):
     record = confirmed_record(vol)
     for user in (vol.v2, vol.outsider, vol.staff_b):
         _login(client, user)
-        assert client.get(reverse("activities:record_detail", args=[record.pk])).status_code == 404
-        assert vol.v1.person.name not in client.get(reverse("activities:record_list")).content.decode()
+        assert client.get(reverse("volunteering:record_detail", args=[record.pk])).status_code == 404
+        assert vol.v1.person.name not in client.get(reverse("volunteering:record_list")).content.decode()
         client.logout()
 
 
-@pytest.mark.urls(URLS)
 def test_staff_record_list_is_bounded_and_pages_by_key(client, vol, django_assert_max_num_queries):
     confirmed_record(vol)
     _login(client, vol.staff)
-    url = reverse("activities:record_list")
+    url = reverse("volunteering:record_list")
     with django_assert_max_num_queries(10):
         client.get(url)
     for i in range(35):

@@ -9,10 +9,8 @@ from linli.volunteering.activities import ActivityError
 from linli.volunteering.models import Team, TeamMembership
 
 from . import activities_support
-from .activities_support import URLS
 
 vol = activities_support.vol  # the fixture
-pytestmark = pytest.mark.urls(URLS)
 
 
 def _login(client, user):
@@ -21,14 +19,14 @@ def _login(client, user):
 
 def test_joining_is_a_request_until_the_leader_approves(client, vol):
     _login(client, vol.v1)
-    client.post(reverse("activities:team_join", args=[vol.team.pk]))
+    client.post(reverse("volunteering:team_join", args=[vol.team.pk]))
     m = TeamMembership.objects.get(person=vol.v1.person)
     assert m.status == TeamMembership.Status.REQUESTED
     client.logout()
     _login(client, vol.leader)
-    page = client.get(reverse("activities:team_detail", args=[vol.team.pk])).content.decode()
+    page = client.get(reverse("volunteering:team_detail", args=[vol.team.pk])).content.decode()
     assert vol.v1.person.name in page
-    client.post(reverse("activities:team_decide", args=[vol.team.pk, m.pk]), {"decision": "approve"})
+    client.post(reverse("volunteering:team_decide", args=[vol.team.pk, m.pk]), {"decision": "approve"})
     m.refresh_from_db()
     assert m.status == TeamMembership.Status.MEMBER and m.decided_by == vol.leader
 
@@ -55,7 +53,7 @@ def test_a_member_cannot_approve_requests(client, vol):
     with pytest.raises(ActivityError):
         activities.decide_membership(m, vol.v2, approve=True)
     _login(client, vol.v2)
-    response = client.post(reverse("activities:team_decide", args=[vol.team.pk, m.pk]), {"decision": "approve"})
+    response = client.post(reverse("volunteering:team_decide", args=[vol.team.pk, m.pk]), {"decision": "approve"})
     assert response.status_code == 404
     assert TeamMembership.objects.get(pk=m.pk).status == TeamMembership.Status.REQUESTED
     assert member.status == "member"
@@ -70,7 +68,7 @@ def test_community_staff_can_approve_for_a_team_they_host(vol):
 def test_leaving_keeps_the_history(client, vol):
     TeamMembership.objects.create(team=vol.team, person=vol.v1.person, status="member")
     _login(client, vol.v1)
-    client.post(reverse("activities:team_leave", args=[vol.team.pk]))
+    client.post(reverse("volunteering:team_leave", args=[vol.team.pk]))
     m = TeamMembership.objects.get(person=vol.v1.person)
     assert m.status == TeamMembership.Status.LEFT and m.left_at is not None
 
@@ -78,28 +76,28 @@ def test_leaving_keeps_the_history(client, vol):
 def test_teams_of_another_street_are_not_found(client, vol):
     other = Team.objects.create(name="乙街道红灯笼", area=vol.tree.comm_b1)
     _login(client, vol.v1)
-    assert client.get(reverse("activities:team_detail", args=[other.pk])).status_code == 404
-    assert client.post(reverse("activities:team_join", args=[other.pk])).status_code == 404
-    listing = client.get(reverse("activities:team_list")).content.decode()
+    assert client.get(reverse("volunteering:team_detail", args=[other.pk])).status_code == 404
+    assert client.post(reverse("volunteering:team_join", args=[other.pk])).status_code == 404
+    listing = client.get(reverse("volunteering:team_list")).content.decode()
     assert vol.team.name in listing and other.name not in listing
     client.logout()
     _login(client, vol.outsider)
-    assert client.get(reverse("activities:team_detail", args=[vol.team.pk])).status_code == 404
+    assert client.get(reverse("volunteering:team_detail", args=[vol.team.pk])).status_code == 404
 
 
 def test_member_names_are_shown_to_members_not_to_neighbours(client, vol):
     _login(client, vol.v1)
-    page = client.get(reverse("activities:team_detail", args=[vol.team.pk])).content.decode()
+    page = client.get(reverse("volunteering:team_detail", args=[vol.team.pk])).content.decode()
     assert vol.leader.person.name not in page
 
 
 def test_team_list_queries_do_not_grow(client, vol, django_assert_max_num_queries):
     _login(client, vol.v1)
-    client.get(reverse("activities:team_list"))
+    client.get(reverse("volunteering:team_list"))
     with django_assert_max_num_queries(8):
-        client.get(reverse("activities:team_list"))
+        client.get(reverse("volunteering:team_list"))
     for i in range(20):
         t = Team.objects.create(name=f"队{i}", area=vol.tree.comm_a1)
         TeamMembership.objects.create(team=t, person=vol.v2.person, status="member")
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("activities:team_list")).status_code == 200
+        assert client.get(reverse("volunteering:team_list")).status_code == 200

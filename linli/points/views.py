@@ -1,0 +1,345 @@
+"""Points pages: my points, the reward catalogue and redeeming (phone), my redemption with its code and QR,
+the sponsor shop's confirmation page, the points archive with its Excel export, leaders' manual awards and
+corrections, and the staff figures.  The rules live in ``ledger``, ``rewards``, ``earning`` and ``archive``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from linli.core.money import yuan
+from linli.core.paging import parse_key
+from linli.core.scope import scope_for, scoped
+from linli.people.models import Person
+
+from . import archive, earning, ledger, rewards
+from .figures import points_figures
+from .models import Account, Redemption, Reward, Transfer
+
+CATALOGUE_PAGE = 20
+SHOP_PAGE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REQUEST_KEY = re.compile(r"^[0-9a-f]{32}$")
+# Movements a leader may correct by a reversing transfer (redemptions are settled by the shop or by expiry).
+CORRECTABLE = {*ledger.EARNING_SOURCES, Transfer.Source.EXPIRY}
+
+
+def _me(request: HttpRequest) -> Person | None:
+    return request.user.person if request.user.person_id else None
+
+
+def _offer():
+    today = timezone.localdate()
+    return (Reward.objects.filter(active=True, valid_from__lte=today, valid_until__gte=today)
+            .select_related("sponsor"))
+
+
+def _with_yuan(items):
+    for item in items:
+        item.value_yuan = yuan(item.value_fen)
+    return items
+
+
+# ---- my points -------------------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def my_points(request: HttpRequest) -> HttpResponse:
+    person = _me(request)
+    account = Account.objects.filter(person=person).first() if person else None
+    balance = account.balance if account else 0
+    lines, _next = archive.archive_page(account, request.user, size=5)
+    affordable = _with_yuan(list(_offer().filter(points__lte=balance, stock__gte=1)[:5])) if balance else []
+    waiting = (list(Redemption.objects.filter(person=person, status=Redemption.Status.PENDING)
+                    .select_related("reward__sponsor")[:10]) if person else [])
+    return render(request, "points/points.html", {
+        "person": person, "account": account, "balance": balance, "lines": lines, "affordable": affordable,
+        "waiting": waiting, "in_scheme": bool(person and (account or earning.in_points_scheme(person))),
+    })
+
+
+# ---- rewards and redeeming -------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def reward_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue, cheapest first, a page at a time by key (``?after=<points>.<id>``)."""
+    qs = _offer().order_by("points", "id")
+    after = request.GET.get("after", "")
+    points, _dot, last_id = after.partition(".")
+    if parse_key(points) is not None and parse_key(last_id) is not None:
+        qs = qs.filter(Q(points__gt=int(points)) | Q(points=int(points), id__gt=int(last_id)))
+    items = _with_yuan(list(qs[:CATALOGUE_PAGE + 1]))
+    more = len(items) > CATALOGUE_PAGE
+    items = items[:CATALOGUE_PAGE]
+    person = _me(request)
+    account = Account.objects.filter(person=person).first() if person else None
+    return render(request, "points/rewards.html", {
+        "rewards": items, "balance": account.balance if account else 0, "after": after,
+        "next_after": f"{items[-1].points}.{items[-1].pk}" if more else None,
+        # One key per page view: a double tap or a resent form repeats the same request, not a new one.
+        "request_key": uuid.uuid4().hex,
+    })
+
+
+@login_required
+@require_POST
+def redeem(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _me(request)
+    reward = Reward.objects.select_related("scheme").filter(pk=pk).first()
+    if person is None or reward is None:
+        raise Http404
+    key = request.POST.get("request_key", "")
+    if not REQUEST_KEY.match(key):
+        messages.error(request, _("This form is out of date; please try again."))
+        return redirect("points:rewards")
+    try:
+        redemption = rewards.redeem(person, reward, request_key=key, user=request.user)
+    except ledger.InsufficientPoints:
+        account = Account.objects.filter(person=person).first()
+        messages.error(request, _("Not enough points: “%(reward)s” needs %(points)d, you have %(balance)d.") % {
+            "reward": reward.name, "points": reward.points, "balance": account.balance if account else 0})
+        return redirect("points:rewards")
+    except ledger.LedgerError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("points:rewards")
+    return redirect("points:redemption", pk=redemption.pk)
+
+
+def _qr_svg(request: HttpRequest, code: str) -> str:
+    """An inline SVG QR code that opens the shop's confirmation page with the code filled in."""
+    url = request.build_absolute_uri(reverse("points:shop") + f"?code={code}")
+    return segno.make(url, error="m").svg_inline(scale=5, border=2, title=code)
+
+
+@login_required
+@require_safe
+def redemption_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person_id = request.user.person_id
+    redemption = (Redemption.objects.select_related("reward__sponsor").filter(pk=pk, person_id=person_id).first()
+                  if person_id else None)
+    if redemption is None:
+        raise Http404
+    waiting = redemption.status == Redemption.Status.PENDING
+    return render(request, "points/redeem_code.html", {
+        "redemption": redemption, "waiting": waiting,
+        "qr_svg": _qr_svg(request, redemption.code) if waiting else "",
+        "value_yuan": yuan(redemption.reward.value_fen),
+    })
+
+
+# ---- sponsor shop ----------------------------------------------------------------------------------------
+
+def _mask_name(name: str) -> str:
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def shop(request: HttpRequest) -> HttpResponse:
+    """Sponsor staff: confirm a redemption code when handing over; the shop's waiting and collected items."""
+    scope = scope_for(request.user)
+    if not scope.partner_ids:
+        raise Http404
+    mine = Redemption.objects.filter(reward__sponsor_id__in=scope.partner_ids).select_related("reward", "person")
+    code = (request.POST.get("code") if request.method == "POST" else request.GET.get("code", "")) or ""
+    code = code.strip()[:20]
+    error = ""
+    if request.method == "POST":
+        try:
+            done = rewards.confirm(code, request.user)
+        except Http404 as exc:
+            error = str(exc) or _("No waiting redemption with this code at your shop.")
+        except ledger.LedgerError as exc:
+            error = "；".join(exc.messages)
+        else:
+            return redirect(reverse("points:shop") + f"?done={done.pk}")
+    done = None
+    if (done_id := parse_key(request.GET.get("done", ""))) is not None:
+        done = mine.filter(pk=done_id, status=Redemption.Status.COMPLETED).first()
+        if done is not None:
+            done.person_name = _mask_name(done.person.name)
+    waiting = list(mine.filter(status=Redemption.Status.PENDING).order_by("expires_at", "id")[:SHOP_PAGE])
+    collected_qs = mine.filter(status=Redemption.Status.COMPLETED).order_by("-id")
+    after = parse_key(request.GET.get("after", ""))
+    if after is not None:
+        collected_qs = collected_qs.filter(id__lt=after)
+    collected = list(collected_qs[:SHOP_PAGE + 1])
+    more = len(collected) > SHOP_PAGE
+    collected = collected[:SHOP_PAGE]
+    for r in (*waiting, *collected):
+        r.person_name = _mask_name(r.person.name)
+    status = 400 if error else 200
+    return render(request, "points/shop.html", {
+        "code": code, "error": error, "done": done, "waiting": waiting, "collected": collected,
+        "next_after": collected[-1].pk if more else None, "after": after, "now": timezone.now(),
+    }, status=status)
+
+
+# ---- archive ---------------------------------------------------------------------------------------------
+
+def _archive_person_or_404(request: HttpRequest, person_id: int) -> Person:
+    """The person themself, or staff (community, street, district) whose scope covers the person."""
+    scope = scope_for(request.user)
+    if person_id == scope.person_id:
+        person = Person.objects.select_related("area").filter(pk=person_id).first()
+    elif scope.is_staff:
+        person = scoped(Person.objects.select_related("area"), request.user).filter(pk=person_id).first()
+        if person is not None and not scope.covers_code(person.area.code):
+            person = None  # a colleague through a shop or department is not theirs to see
+    else:
+        person = None
+    if person is None:
+        raise Http404
+    return person
+
+
+def _can_lead(request: HttpRequest, person: Person) -> bool:
+    try:
+        earning.led_person_or_404(request.user, person.pk)
+    except Http404:
+        return False
+    return True
+
+
+@login_required
+@require_safe
+def archive_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _archive_person_or_404(request, person_id)
+    account = Account.objects.filter(person=person).first()
+    before = parse_key(request.GET.get("before", ""))
+    lines, next_before = archive.archive_page(account, request.user, before=before)
+    leader = _can_lead(request, person)
+    if leader:
+        for line in lines:
+            t = line.transfer
+            line.correctable = (t.source in CORRECTABLE and getattr(t, "reversed_by", None) is None)
+    return render(request, "points/archive.html", {
+        "person": person, "account": account, "balance": account.balance if account else 0, "lines": lines,
+        "before": before, "next_before": next_before, "leader": leader,
+        "own": person.pk == request.user.person_id,
+    })
+
+
+@login_required
+@require_safe
+def archive_xlsx(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _archive_person_or_404(request, person_id)
+    account = Account.objects.filter(person=person).first()
+    data = archive.archive_workbook(person, account)
+    response = HttpResponse(data, content_type=XLSX)
+    name = _("Points archive %(name)s %(date)s.xlsx") % {"name": person.name,
+                                                          "date": f"{timezone.localdate():%Y%m%d}"}
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason for the correction"), max_length=200,
+                             error_messages={"required": gettext_lazy("A correction needs a reason."),
+                                             "max_length": gettext_lazy("Please keep the reason under 200 "
+                                                                        "characters.")})
+
+
+@login_required
+@require_POST
+def reverse_transfer(request: HttpRequest, person_id: int, transfer_id: int) -> HttpResponse:
+    person = earning.led_person_or_404(request.user, person_id)
+    account = Account.objects.filter(person=person).first()
+    original = (archive.movements(account).filter(pk=transfer_id).first() if account else None)
+    if original is None:
+        raise Http404
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    elif original.source not in CORRECTABLE:
+        messages.error(request, _("Redemptions are settled by the shop's confirmation or by expiry, "
+                                  "not corrected here."))
+    elif Transfer.objects.filter(reverses=original).exists():
+        messages.error(request, _("This movement has already been corrected."))
+    else:
+        try:
+            ledger.reverse(original, reason=form.cleaned_data["reason"].strip(), user=request.user)
+        except ledger.InsufficientPoints:
+            messages.error(request, _("These points have already been spent; the movement cannot be reversed."))
+        except ledger.LedgerError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("The movement was corrected by a reversing entry."))
+    return redirect("points:archive", person_id=person.pk)
+
+
+class AwardForm(forms.Form):
+    amount = forms.IntegerField(label=gettext_lazy("Points"), min_value=1, max_value=100_000,
+                                error_messages={"required": gettext_lazy("Enter the points to award."),
+                                                "invalid": gettext_lazy("Points are a whole number."),
+                                                "min_value": gettext_lazy("Award at least 1 point."),
+                                                "max_value": gettext_lazy("That is too many points.")})
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200,
+                             error_messages={"required": gettext_lazy("A manual award needs a reason."),
+                                             "max_length": gettext_lazy("Please keep the reason under 200 "
+                                                                        "characters.")})
+    request_key = forms.RegexField(regex=REQUEST_KEY, widget=forms.HiddenInput,
+                                   error_messages={"invalid": gettext_lazy("This form is out of date; "
+                                                                           "please try again."),
+                                                   "required": gettext_lazy("This form is out of date; "
+                                                                            "please try again.")})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def award(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A leader awards points by hand, with a reason, within the scheme's daily cap."""
+    person = earning.led_person_or_404(request.user, person_id)
+    scheme = earning.scheme_for_area(person.area)
+    if request.method == "POST":
+        form = AwardForm(request.POST)
+        if form.is_valid():
+            try:
+                earning.award_by_hand(request.user, person, form.cleaned_data["amount"],
+                                      reason=form.cleaned_data["reason"],
+                                      request_key=form.cleaned_data["request_key"])
+            except ledger.LedgerError as exc:
+                form.add_error(None, "；".join(exc.messages))
+            else:
+                messages.success(request, _("%(n)d points awarded to %(name)s.") % {
+                    "n": form.cleaned_data["amount"], "name": person.name})
+                return redirect("points:archive", person_id=person.pk)
+        status = 400
+    else:
+        form = AwardForm(initial={"request_key": uuid.uuid4().hex})
+        status = 200
+    return render(request, "points/points_award.html",
+                  {"person": person, "scheme": scheme, "form": form}, status=status)
+
+
+# ---- figures ---------------------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def figures(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).is_staff:
+        raise Http404
+    f = points_figures()
+    sponsors = rewards.sponsor_figures()
+    for row in sponsors:
+        row["value_yuan"] = yuan(row["value_offered_fen"])
+    return render(request, "points/figures.html", {
+        "f": f, "value_yuan": yuan(f.value_offered_fen), "sponsors": sponsors,
+        "collected_points": sum(row["points"] for row in sponsors),
+    })
