@@ -6,6 +6,8 @@ from django.views.i18n import set_language
 from linli.core import views as core_views
 from linli.core.forms import LoginForm
 from linli.home import views as home_views
+from linli.people import urls_registry as registry_urls
+from linli.places import urls as places_urls
 
 urlpatterns = [
     path("", home_views.home, name="home"),
@@ -14,7 +16,7 @@ urlpatterns = [
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("places/", include("linli.places.urls")),
+    path("places/", include((places_urls.urlpatterns + registry_urls.urlpatterns, "places"))),
     path("people/", include("linli.people.urls")),
     path("cases/", include("linli.cases.urls")),
     path("volunteering/", include("linli.volunteering.urls")),

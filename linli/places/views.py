@@ -1,9 +1,7 @@
-"""Pages of the places app: org tree, grid, building and household pages, grid map, GeoJSON of the grids
-and point lookup."""
+"""Pages of the places app: the grid map, GeoJSON of the grids and point lookup.  The org tree and the
+grid, building and household pages show people too: they are in ``linli.people.views_registry``."""
 
 from __future__ import annotations
-
-import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,75 +9,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from linli.core.paging import page_by_id
-from linli.core.scope import get_scoped_or_404, scoped
+from linli.core.scope import scoped
 
 from . import services
 from .geo import InvalidCoordinates, locate, parse_lat_lng
-from .models import Area, AreaLevel, DepartmentKind, PartnerKind
+from .models import Area
 
 PARTNERS_PER_PAGE = 50
-
-
-@login_required
-@require_GET
-def tree(request: HttpRequest) -> HttpResponse:
-    dept_kind = request.GET.get("dept_kind") if request.GET.get("dept_kind") in DepartmentKind.values else ""
-    partner_kind = request.GET.get("partner_kind") if request.GET.get("partner_kind") in PartnerKind.values else ""
-    partners, partners_next = page_by_id(services.partners_for(request.user, partner_kind or None),
-                                         request.GET.get("after"), PARTNERS_PER_PAGE, newest_first=False)
-    return render(request, "places/tree.html", {
-        "roots": services.org_tree(request.user),
-        "party_roots": services.party_tree(request.user),
-        "departments": services.departments_for(request.user, dept_kind or None),
-        "partners": partners,
-        "partners_next": partners_next,
-        "dept_kind": dept_kind,
-        "partner_kind": partner_kind,
-        "dept_kinds": DepartmentKind.choices,
-        "partner_kinds": PartnerKind.choices,
-    })
-
-
-@login_required
-@require_GET
-def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
-    grid = get_scoped_or_404(Area.objects.filter(level=AreaLevel.GRID).select_related("parent__parent"),
-                             request.user, code=code)
-    summary = services.grid_summary(grid)
-    return render(request, "places/grid.html", {
-        "grid": grid,
-        "community": grid.parent,
-        "street": grid.parent.parent if grid.parent else None,
-        "summary": summary,
-        "boundary_json": json.dumps(grid.boundary) if grid.boundary else "",
-    })
-
-
-@login_required
-@require_GET
-def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    building = services.building_for(request.user, pk)
-    grid = building.grid
-    return render(request, "places/building.html", {
-        "page": services.building_page(building),
-        "building": building,
-        "grid": grid,
-        "community": grid.parent,
-        "street": grid.parent.parent if grid.parent else None,
-    })
-
-
-@login_required
-@require_GET
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    household = services.household_for(request.user, pk)
-    return render(request, "places/household.html", {
-        "page": services.household_page(household, request.user),
-        "household": household,
-        "building": household.unit.building,
-        "grid": household.grid,
-    })
 
 
 @login_required
