@@ -19,16 +19,15 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from linli.cases import intake
 from linli.cases.kpis import case_kpis
-from linli.cases.models import Case, CaseEvent, CasePhoto, Category, Channel, HandlerLevel
+from linli.cases.models import Case, CasePhoto, Category, Channel, HandlerLevel
 from linli.cases.permissions import actors_for, available_actions
 from linli.cases.photos import save_photo
+from linli.cases.presentation import STAFF_ACTORS, event_label, reporter_of, who
 from linli.cases.services import transition
-from linli.cases.workflow import TRANSITIONS, Actor
-from linli.core.identifiers import mask_mobile
+from linli.cases.workflow import TRANSITIONS
 from linli.core.scope import scope_for, scoped
 from linli.places.geo import InvalidCoordinates, check_lat_lng, locate
 from linli.places.models import Area, AreaLevel, Department, code_range
@@ -38,10 +37,8 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 SUMMARY_CHARS = 200
 MAX_ACTION_PHOTOS = 3
-STAFF_ACTORS = {Actor.DISPATCHER, Actor.HANDLER, Actor.VERIFIER, Actor.SUPERVISOR}
 AREA_CODE_RE = re.compile(r"^\d{6,15}$")
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
-EXTRA_EVENT_LABELS = {"moderate": gettext_noop("Moderation")}
 
 
 def bad_request(message: str) -> ValidationError:
@@ -194,37 +191,13 @@ def case_summary(case: Case, *, full_text: bool = False) -> dict:
     }
 
 
-def event_labels() -> dict[str, str]:
-    return {**intake.action_labels(), **{k: _(v) for k, v in EXTRA_EVENT_LABELS.items()}}
-
-
-def _person_name(user) -> str:
-    person = getattr(user, "person", None)
-    return person.name if person is not None else user.username
-
-
-def _who(event: CaseEvent, case: Case, user, show_people: bool) -> str:
-    if event.actor_id is None:
-        return _("Reporter") if event.action == "report" else _("System")
-    if event.actor_id == case.reporter_id or event.action == "support":
-        if show_people or event.actor_id == user.pk:
-            return _person_name(event.actor)
-        return _("Reporter") if event.actor_id == case.reporter_id else _("Resident")
-    return _person_name(event.actor)
-
-
 def case_detail(case: Case, user, photo_url: Callable[[CasePhoto, bool], str]) -> dict:
     """Everything the detail shows, in a fixed number of queries."""
     actors = actors_for(user, case)
     show_people = bool(actors & STAFF_ACTORS)
     events = list(case.events.select_related("actor__person").order_by("at", "id"))
     photos = [p for p in case.photos.order_by("id") if show_people or not p.hidden]
-    labels = event_labels()
-    reporter = None
-    if show_people or (case.reporter_id and case.reporter_id == user.pk):
-        person = case.reporter.person if case.reporter_id else None
-        name = (person.name if person else case.reporter.username) if case.reporter_id else case.caller_name
-        reporter = {"name": name, "phone": mask_mobile(case.callback_phone or (person.mobile if person else ""))}
+    reporter = reporter_of(case, user, show_people)
     return {
         **case_summary(case, full_text=True),
         "address": case.address,
@@ -238,8 +211,8 @@ def case_detail(case: Case, user, photo_url: Callable[[CasePhoto, bool], str]) -
         "supporters": case.supporters,
         "reporter": reporter,
         "events": [{
-            "at": _local(e.at), "action": e.action, "label": str(labels.get(e.action, e.action)),
-            "who": _who(e, case, user, show_people), "note": e.note,
+            "at": _local(e.at), "action": e.action, "label": event_label(e.action),
+            "who": who(e, case, user, show_people), "note": e.note,
             "from_status": e.from_status or None, "to_status": e.to_status,
         } for e in events],
         "photos": [{"uuid": str(p.uuid), "kind": p.kind, "url": photo_url(p, False),

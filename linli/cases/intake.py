@@ -29,6 +29,7 @@ from linli.places.models import Area, AreaLevel
 
 from .models import Case, CaseEvent, CasePhoto, Category, Channel, Status, StreetCaseSettings
 from .photos import MAX_REPORT_PHOTOS, CheckedImage, inspect_upload, save_photo
+from .presentation import event_label
 from .services import file_case, support, suspected_duplicates
 
 MAX_DESCRIPTION = 500
@@ -371,18 +372,9 @@ def my_case(user, number: str) -> Case:
                               Prefetch("events", queryset=events, to_attr="timeline")).first())
     if case is None:
         raise Http404
-    labels = action_labels()
     for event in case.timeline:
-        event.label = labels.get(event.action) or event.get_to_status_display()
+        event.label = event_label(event.action)
     return case
-
-
-def action_labels() -> dict[str, str]:
-    from .workflow import TRANSITIONS
-
-    return {**{action: str(t.label) for action, t in TRANSITIONS.items()},
-            "report": _("Reported"), "support": _("Someone else reported it too"),
-            "deadline_near": _("Deadline near"), "overdue": _("Overdue")}
 
 
 RATEABLE = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)

@@ -23,29 +23,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from linli.core.identifiers import mask_mobile
 from linli.core.scope import get_scoped_or_404, scoped
 from linli.places.models import Area, AreaLevel, Department
 
-from . import moderation, queries
+from . import moderation, presentation, queries
 from .models import Case, CaseEvent, CasePhoto, Category, HandlerLevel, Status
 from .permissions import actors_for, available_actions
+from .presentation import MODERATION_LABELS, STAFF_ACTORS
 from .services import next_level, transition
-from .workflow import TRANSITIONS, Actor
+from .workflow import TRANSITIONS
 
-STAFF_ACTORS = {Actor.DISPATCHER, Actor.HANDLER, Actor.VERIFIER, Actor.SUPERVISOR}
 PAGE_ACTIONS = [a for a in TRANSITIONS if a != "rate"]  # rating is the reporter's, on "my reports"
-EVENT_LABELS = {
-    "report": gettext_lazy("Reported"),
-    "support": gettext_lazy("Me too"),
-    "moderate": gettext_lazy("Moderation"),
-}
-MODERATION_LABELS = {
-    "approve_photo": gettext_lazy("Photo approved for the public page"),
-    "hide_photo": gettext_lazy("Photo hidden from the public"),
-    "hide_case": gettext_lazy("Case hidden from the public"),
-    "show_case": gettext_lazy("Case shown to the public again"),
-}
 REJECT_REASONS = [("invalid", gettext_lazy("Invalid report")), ("duplicate", gettext_lazy("Duplicate of another case"))]
 
 
@@ -174,31 +162,15 @@ def _timeline(case: Case, events: list[CaseEvent], photos: list[CasePhoto], show
         by_event.setdefault(p.event_id, []).append(p)
     rows = []
     for event in events:
-        if event.actor_id is None:
-            who = _("Reporter") if event.action == "report" else _("System")
-        elif event.actor_id == case.reporter_id or event.action == "support":
-            mine = event.actor_id == user.pk
-            label = _("Reporter") if event.actor_id == case.reporter_id else _("Resident")
-            who = _person_name(event.actor) if (show_people or mine) else label
-        else:
-            who = _person_name(event.actor)
-        step = TRANSITIONS.get(event.action)
         event_photos = list(by_event.get(event.pk, []))
         if event.action == "report":
             event_photos += [p for p in by_event.get(None, []) if p.kind == CasePhoto.Kind.REPORT]
         rows.append({
-            "event": event, "who": who, "photos": event_photos,
-            "label": step.label if step else EVENT_LABELS.get(event.action, event.action),
+            "event": event, "who": presentation.who(event, case, user, show_people), "photos": event_photos,
+            "label": presentation.event_label(event.action),
             "detail": _event_detail(event),
         })
     return rows
-
-
-def _person_name(user) -> str:
-    if user is None:
-        return ""
-    person = getattr(user, "person", None)
-    return person.name if person is not None else user.username
 
 
 def _detail_context(request: HttpRequest, case: Case, **extra) -> dict:
@@ -208,13 +180,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra) -> dict:
     show_people = bool(actors & STAFF_ACTORS)
     events = list(case.events.select_related("actor__person"))
     photos = list(case.photos.all())
-    reporter = None
-    if show_people or (case.reporter_id and case.reporter_id == user.pk):
-        person = case.reporter.person if case.reporter_id else None
-        reporter = {
-            "name": (person.name if person else case.reporter.username) if case.reporter_id else case.caller_name,
-            "phone": mask_mobile(case.callback_phone or (person.mobile if person else "")),
-        }
+    reporter = presentation.reporter_of(case, user, show_people)
     queries.attach_deadlines([case])
     accept = queries.describe_deadline(case.accept_due) if case.status == Status.REPORTED else None
     can_moderate = moderation.can_moderate(user, case)
