@@ -36,7 +36,8 @@ def urls(estate) -> dict[str, str]:
     f = estate.fund.pk
     return {
         "detail": reverse("funds:detail", args=[f]), "statement": reverse("funds:statement", args=[f]),
-        "b1": reverse("funds:building", args=[f, estate.b1.pk]), "b2": reverse("funds:building", args=[f, estate.b2.pk]),
+        "b1": reverse("funds:building", args=[f, estate.b1.pk]),
+        "b2": reverse("funds:building", args=[f, estate.b2.pk]),
         "pay_b1": reverse("funds:pay", args=[f, estate.b1.pk]), "pay_b2": reverse("funds:pay", args=[f, estate.b2.pk]),
         "ledger": reverse("funds:ledger", args=[f]), "rates": reverse("funds:rates", args=[f]),
         "claims": reverse("funds:claims", args=[f]), "exemptions": reverse("funds:exemptions", args=[f]),
