@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from linli.core import roles
+from linli.core.codes import code_range
 from linli.core.scope import scope_for
 from linli.people.models import Person, RoleAssignment
 
@@ -114,7 +115,7 @@ def funds_for(user) -> QuerySet:
     if codes:
         q |= Q(area__code__in=sorted(codes))
     for c in mine.chair_codes:  # a chair of a community also oversees the funds of its grids
-        low, high = c, c[:-1] + chr(ord(c[-1]) + 1)
+        low, high = code_range(c)
         q |= Q(area__code__gte=low, area__code__lt=high)
     return qs.filter(q)
 
