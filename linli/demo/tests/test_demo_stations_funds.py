@@ -8,12 +8,12 @@ from django.db.models import Sum
 from linli.core import roles
 from linli.core.models import User
 from linli.demo.loader import load_demo
+from linli.demo.stations import RIDER_SERVICES
 from linli.funds import services
 from linli.funds.access import access_for
 from linli.funds.models import Entry, Fund, SpendingClaim
 from linli.people.models import RoleAssignment
 from linli.places.models import Area, ServiceStation, StationKind
-from linli.demo.stations import RIDER_SERVICES
 
 
 @pytest.fixture(scope="module")
