@@ -267,6 +267,8 @@ class GridCoverage:
     grid: Area
     uncovered_share: float  # 0..1
     uncovered: dict | None  # GeoJSON geometry (WGS-84) of the part beyond the circle, or None
+    area_m2: float = 0.0
+    uncovered_m2: float = 0.0
 
     @property
     def percent(self) -> float:
@@ -317,5 +319,15 @@ def coverage(grids: list[Area], *, amenity: Amenity | None, kmh: float, at: dt.d
         rest = local.difference(covered) if covered is not None else local
         share = rest.area / local.area if local.area > 0 else 0.0
         outline = mapping(shapely.transform(rest, back)) if not rest.is_empty else None
-        result.append(GridCoverage(g, min(1.0, max(0.0, share)), outline))
+        result.append(GridCoverage(g, min(1.0, max(0.0, share)), outline, local.area, rest.area))
     return result
+
+
+def by_community(rows: list[GridCoverage]) -> list[tuple[Area, float]]:
+    """(community, uncovered percent) from the grids' surfaces: the share of the community's grids uncovered."""
+    totals: dict[int, list] = {}
+    for r in rows:
+        entry = totals.setdefault(r.grid.parent_id, [r.grid.parent, 0.0, 0.0])
+        entry[1] += r.area_m2
+        entry[2] += r.uncovered_m2
+    return [(c, round(100 * u / a, 1) if a else 0.0) for c, a, u in sorted(totals.values(), key=lambda t: t[0].code)]

@@ -130,6 +130,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     params.pop("after", None)
     return render(request, "places/stations/coverage.html", {
         "form": form, "rows": sorted(rows, key=lambda r: -r.uncovered_share), "used": used,
+        "communities": stations.by_community(rows),
         "next_url": f"?{params.urlencode()}&after={next_key}" if next_key else None,
         "first_url": f"?{params.urlencode()}" if request.GET.get("after") else None,
         "geojson_query": request.GET.urlencode(),

@@ -150,10 +150,26 @@ def test_coverage_of_a_square_with_a_station_in_its_middle(tree, station, amenit
     station("中心", *offset(lat, lng, 500, 500), hours=[(d, None, None) for d in range(7)])
     [row] = coverage([grid], amenity=amenities["charging"], kmh=1.2, at=at(MONDAY, 12))
     assert row.uncovered_share == pytest.approx(1 - math.pi * 0.09, abs=0.002)
+    assert row.area_m2 == pytest.approx(1_000_000, rel=1e-4)  # the projection centre is mid-square
+    assert row.uncovered_m2 == pytest.approx(1_000_000 - math.pi * 300**2, rel=0.005)
     assert row.uncovered["type"] in ("Polygon", "MultiPolygon")
     # At 3 km/h the 750 m circle holds the whole square (half-diagonal 707 m).
     [row] = coverage([grid], amenity=amenities["charging"], kmh=3, at=at(MONDAY, 12))
     assert row.uncovered_share == pytest.approx(0, abs=1e-9) and row.uncovered is None
+
+
+def test_community_share_weighs_grids_by_surface(tree, station, amenities):
+    """Two grids of one community: a 1,000 m square fully covered and a 500 m square not covered at all:
+    250,000 of 1,250,000 m² are uncovered, 20 %."""
+    from linli.places.stations import by_community
+
+    lat, lng = 29.0, 106.0
+    big = _square_grid(tree, lat, lng, 1000)
+    small = _square_grid(tree, *offset(lat, lng, 5000), 500, code="500113001001010")
+    station("中心", *offset(lat, lng, 500, 500), hours=[(d, None, None) for d in range(7)])
+    rows = coverage([big, small], amenity=None, kmh=3, at=at(MONDAY, 12))
+    [(community, percent)] = by_community(rows)
+    assert community == tree.comm_a1 and percent == 20.0
 
 
 def test_coverage_counts_only_open_stations_with_the_service(tree, station, amenities):
