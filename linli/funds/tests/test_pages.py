@@ -67,6 +67,12 @@ def test_access_matrix(client, paid, who):
         assert client.get(pages[page]).status_code == status, (who, page)
 
 
+def test_guardian_sees_only_their_building_on_the_fund_page(client, paid):
+    login(client, paid.guardian)
+    html = client.get(urls(paid)["detail"]).content.decode()
+    assert urls(paid)["b1"] in html and urls(paid)["b2"] not in html
+
+
 def test_another_estates_fund_is_404_and_not_listed(client, paid):
     login(client, paid.resident)
     other = paid.other_fund.pk
