@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "linli.open311",
     "linli.points",
     "linli.volunteering",
+    "linli.funds",
     "ninja",  # its Swagger UI assets, served locally (never from a CDN)
     "linli.api",
     "linli.home",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("volunteering/", include("linli.volunteering.urls")),
     path("open311/", include("linli.open311.urls")),
     path("points/", include("linli.points.urls")),
+    path("funds/", include("linli.funds.urls")),
     path("api/", include("linli.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,7 @@ from .areas import DEMO_MARKER, DISTRICT_CODE, build_places
 from .cases import build_cases
 from .cleanup import DemoError, delete_demo
 from .figures import headline_figures
+from .funds import build_funds
 from .names import NameMaker
 from .orgs import build_orgs
 from .people import (
@@ -43,6 +44,7 @@ from .people import (
     central_household_orgs,
 )
 from .points import build_points
+from .stations import build_stations
 from .volunteering import build_volunteering
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DEMO_SEED", "DemoError", "DemoSummary", "is_loaded", "load_demo",
@@ -162,6 +164,8 @@ def load_demo(reset: bool = False, stdout: TextIO | None = None, seed: int = DEM
             counts.update(build_cases(seed + 1))
             counts.update(build_points(seed + 2))
             counts.update(build_volunteering(seed + 3))
+            counts.update(build_stations(seed + 4))
+            counts.update(build_funds(seed + 5))
             summary = DemoSummary(created=True, counts=counts, figures=headline_figures())
     summary.seconds = time.perf_counter() - started
     if stdout is not None:

@@ -183,3 +183,6 @@ class PartnerUnitAdmin(admin.ModelAdmin):
     search_fields = ["name", "address", "contact_name", "area__name", "area__code"]
     list_select_related = ["area"]
     autocomplete_fields = ["area"]
+
+
+from . import admin_stations  # noqa: E402,F401 - the service stations' admin

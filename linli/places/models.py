@@ -308,3 +308,4 @@ class PartnerUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+from .models_stations import *  # noqa: E402,F401,F403

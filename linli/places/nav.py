@@ -25,3 +25,12 @@ def places_links(context: NavContext):
                           f"grid:{codes[0]}")
     if scope.is_staff or scope.area_codes:
         yield Section(_("Grid map"), _("Grid boundaries on the map"), url("places:map"), "map")
+
+
+@contributes(order=85)
+def station_links(context: NavContext):
+    yield Section(_("Service stations"), _("Open stations nearby: rest, charging, water, shelter"),
+                  url("places:stations"), "stations")
+    if context.scope.is_staff:
+        yield Section(_("Service circle coverage"), _("Parts of each grid more than 15 minutes from a station"),
+                      url("places:coverage"), "coverage")

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_stations
 
 app_name = "places"
 urlpatterns = [
     path("map/", views.grid_map, name="map"),
     path("grids.geojson", views.grids_geojson, name="grids_geojson"),
     path("locate/", views.locate_point, name="locate"),
+    path("stations/", views_stations.finder, name="stations"),
+    path("stations.json", views_stations.finder_json, name="stations_json"),
+    path("stations/<int:pk>/", views_stations.station_detail, name="station"),
+    path("stations/coverage/", views_stations.coverage, name="coverage"),
+    path("stations/coverage.geojson", views_stations.coverage_geojson, name="coverage_geojson"),
 ]

@@ -1,0 +1,29 @@
+"""Money in integer fen: parsing what people type in yuan, and showing fen as yuan."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+_YUAN_RE = re.compile(r"^(?P<yuan>\d{1,9})(\.(?P<fen>\d{1,2}))?$")
+
+
+class MoneyError(ValueError):
+    pass
+
+
+def parse_yuan(text: str) -> int:
+    """``"10"``, ``"10.5"``, ``"10.05"`` → fen; anything else (negative, three decimals, letters) is refused."""
+    match = _YUAN_RE.match((text or "").strip().replace("，", "").replace(",", ""))
+    if not match:
+        raise MoneyError(_("Enter an amount in yuan, such as 10 or 10.50."))
+    fen = int(match.group("yuan")) * 100 + int((match.group("fen") or "0").ljust(2, "0"))
+    return fen
+
+
+def yuan(fen: int) -> str:
+    """Fen as a yuan string with two decimals: 123456 → "1,234.56"; negatives keep their sign."""
+    sign = "-" if fen < 0 else ""
+    whole, part = divmod(abs(int(fen)), 100)
+    return f"{sign}{whole:,}.{part:02d}"
