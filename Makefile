@@ -9,8 +9,10 @@ HOST     ?= 127.0.0.1
 PORT     ?= 8000
 RUN_ARGS ?=
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per CPU; TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= auto
 
-.PHONY: run test lint messages bench ci clean
+.PHONY: run test test-fast lint messages bench ci clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -43,10 +45,17 @@ run: $(STAMP)
 # The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).  Browser tests need chromium.
 # PYTEST_ARGS narrows it, e.g. make test PYTEST_ARGS="linli/core -m 'not browser'".
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
+# The suite without the browser and the slow tests (migrations, concurrency, whole demo loads).
+test-fast: $(STAMP)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
+
+# ruff, the layers of DESIGN.md (import contracts), no model change without its migration.
 lint: $(STAMP)
 	$(BIN)/ruff check linli bench
+	$(BIN)/lint-imports --no-cache
+	LINLI_HOME=$$(mktemp -d) $(BIN)/linli makemigrations --check --dry-run
 
 # Refresh the translation catalogues (needs GNU gettext), carry translations of moved strings across
 # apps (.ci/po_carry.py names any string still untranslated), and compile them.
