@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.leaflet
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "huey.contrib.djhuey",
+    "csp",
     "linli.core",
     "linli.places",
     "linli.people",
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "linli.core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -203,6 +206,14 @@ else:
 # --- Maps -----------------------------------------------------------------------------------
 LINLI_TILE_URL = os.environ.get("LINLI_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 LINLI_TILE_ATTRIBUTION = os.environ.get("LINLI_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
+
+def _tile_origin(url: str) -> str | None:
+    """The origin the map tiles come from, for the CSP's img-src (``{s}`` subdomains become ``*``)."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} and parts.netloc else None
+
+
 # Grid fallback: a point on no grid belongs to the nearest grid within this many metres.
 LINLI_LOCATE_FALLBACK_METRES = int(os.environ.get("LINLI_LOCATE_FALLBACK_METRES", "200"))
 
@@ -222,6 +233,27 @@ LINLI_ANONYMOUS_REPORTS_PER_HOUR = int(os.environ.get("LINLI_ANONYMOUS_REPORTS_P
 LINLI_OPEN311_PER_MINUTE_KEY = int(os.environ.get("LINLI_OPEN311_PER_MINUTE_KEY", "600"))
 LINLI_OPEN311_PER_MINUTE_IP = int(os.environ.get("LINLI_OPEN311_PER_MINUTE_IP", "120"))
 LINLI_OPEN311_WRITES_PER_MINUTE = int(os.environ.get("LINLI_OPEN311_WRITES_PER_MINUTE", "60"))
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------
+# No inline script and no inline style anywhere: JavaScript lives in static files, data reaches it
+# through data-* attributes, and Leaflet gets DOM text nodes, never HTML strings.  Images may come
+# from the tile server and from LINLI_CSP_IMG_SRC (e.g. an object store for photos, comma-separated).
+_CSP_IMG = ["'self'", "data:", "blob:", *filter(None, [_tile_origin(LINLI_TILE_URL)]),
+            *[o for o in os.environ.get("LINLI_CSP_IMG_SRC", "").split(",") if o]]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _CSP_IMG,
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,
