@@ -45,7 +45,7 @@ ALLOWED_HOSTS = [h for h in os.environ.get("LINLI_ALLOWED_HOSTS", "127.0.0.1,loc
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LINLI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "linli.core.admin_site.LinliAdminConfig",  # django.contrib.admin, for district admins only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -66,3 +66,17 @@ def mask_mobile(value: str) -> str:
     if not value:
         return ""
     return value[:3] + "****" + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """Any phone number: a mobile as ``mask_mobile``; a shorter one (a landline) keeps its last two digits."""
+    value = (value or "").strip()
+    if len(value) >= 11:
+        return mask_mobile(value)
+    return "*" * max(len(value) - 2, 1) + value[-2:] if len(value) > 2 else "*" * len(value)
+
+
+def mask_name(value: str) -> str:
+    """``张三丰`` → ``张**``; ``Li Lei`` → ``L*****``: the first character only."""
+    value = (value or "").strip()
+    return value[:1] + "*" * (len(value) - 1) if value else ""
