@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +30,7 @@ from linli.places.models import Area, AreaLevel
 
 from .models import Case, CaseEvent, CasePhoto, Category, Channel, Status, StreetCaseSettings
 from .photos import MAX_REPORT_PHOTOS, CheckedImage, inspect_upload, save_photo
-from .services import file_case, support, suspected_duplicates
+from .services import distance_m, file_case, support, suspected_duplicates
 
 MAX_DESCRIPTION = 500
 MAX_STAFF_DESCRIPTION = 2000
@@ -342,10 +343,49 @@ def duplicates_for(category: Category | None, location: tuple[float, float] | No
     return suspected_duplicates(category, *location)
 
 
-def me_too(*, user, number: str, category: Category, location: tuple[float, float] | None,
+@dataclass(frozen=True)
+class DuplicateHint:
+    """What a reporter is shown of a suspected duplicate, and nothing more: no number, no description, no
+    reporter, no date; ``ref`` names the case for "me too" without telling its number."""
+
+    ref: str
+    category_id: int
+    category: str
+    status: str
+    metres: int
+
+
+def duplicate_ref(case: Case) -> str:
+    return salted_hmac("linli.cases.duplicate", str(case.pk)).hexdigest()[:24]
+
+
+def duplicate_hints(category: Category | None, location: tuple[float, float] | None) -> list[DuplicateHint]:
+    """The suspected duplicates of a report being written, as the reporter may see them (distance to 10 m)."""
+    if category is None or location is None:
+        return []
+    return [DuplicateHint(ref=duplicate_ref(c), category_id=c.category_id, category=c.category.name,
+                          status=str(c.get_status_display()),
+                          metres=int(round(distance_m(location[0], location[1], c.lat, c.lng), -1)))
+            for c in duplicates_for(category, location)]
+
+
+def lookup_limit() -> int:
+    return int(getattr(settings, "LINLI_DUPLICATE_LOOKUPS_PER_MINUTE", 30))
+
+
+def check_lookup_rate(who: str) -> None:
+    """Duplicate look-ups per account (or per IP address when anonymous) per minute."""
+    key = f"linli:cases:duplookup:{who}"
+    if bump(key, timeout=60) > lookup_limit():
+        raise IntakeError(_("Too many look-ups; please wait a minute."))
+
+
+def me_too(*, user, ref: str, category: Category, location: tuple[float, float] | None,
            anonymous_ip: str | None = None) -> Case:
     """Add a "me too" to a suspected duplicate of the report being written (once per user)."""
-    case = next((c for c in duplicates_for(category, location) if c.number == number), None)
+    ref = (ref or "").strip()
+    case = next((c for c in duplicates_for(category, location) if ref and constant_time_compare(duplicate_ref(c), ref)),
+                None)
     if case is None:
         raise IntakeError(_("That case is no longer open near this place; please file your report."))
     signed_in = getattr(user, "is_authenticated", False)
