@@ -1,0 +1,38 @@
+"""Control characters never reach Open311's store and never break its XML (issue 14, hole 4).
+
+Before: an address ``x\\u001b[31m`` sent through the JSON API made the public ``requests.xml`` not
+well-formed for the whole window; Open311 descriptions with ``\\x01\\x0b\\x1b`` did the same.
+"""
+
+from xml.etree import ElementTree
+
+import pytest
+
+from linli.cases.models import Case
+from linli.cases.services import file_case
+from linli.open311.models import Open311Request
+
+INSIDE_G1 = {"lat": "29.401", "long": "106.501"}
+
+
+@pytest.mark.parametrize("field", ["description", "address_string", "first_name", "phone", "email"])
+def test_a_report_with_control_characters_is_refused_and_nothing_is_stored(client, services, api_key, field):
+    _key, raw = api_key
+    data = {"api_key": raw, "service_code": "manhole-cover", "description": "井盖缺失", **INSIDE_G1,
+            field: "井盖\x01\x0b\x1b[31m"}
+    for url in ("/open311/v2/requests.json", "/open311/v2/requests.xml"):
+        response = client.post(url, data)
+        assert response.status_code == 400
+    assert not Open311Request.objects.exists() and not Case.objects.exists()
+
+
+def test_the_public_xml_feed_stays_well_formed_with_old_controls_in_the_store(client, services, tree):
+    manhole, _lamp = services
+    # Stored before the controls were refused (or by a path that bypasses the web).
+    file_case(category=manhole, channel="h5", description="井盖\x1b[31m没了\x01\x0b", area=tree.g1,
+              lat=29.401, lng=106.501, address="x\x1b[31m")
+    response = client.get("/open311/v2/requests.xml")
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)  # raises if not well-formed
+    assert root.tag == "service_requests" and len(root) == 1
+    assert "\x1b" not in response.content.decode()
