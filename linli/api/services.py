@@ -39,7 +39,7 @@ DEFAULT_LIMIT = 20
 SUMMARY_CHARS = 200
 MAX_ACTION_PHOTOS = 3
 STAFF_ACTORS = {Actor.DISPATCHER, Actor.HANDLER, Actor.VERIFIER, Actor.SUPERVISOR}
-AREA_CODE_RE = re.compile(r"^\d{6,15}$")
+AREA_CODE_RE = re.compile(r"^[0-9]{6,15}$")
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
 EXTRA_EVENT_LABELS = {"moderate": gettext_noop("Moderation")}
 

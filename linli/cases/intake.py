@@ -37,7 +37,7 @@ MAX_STAFF_DESCRIPTION = 2000
 STAFF_CHANNELS = (Channel.HOTLINE, Channel.WECHAT, Channel.OPINION, Channel.PATROL)
 INTAKE_ROLES = {roles.GRID_WORKER, roles.PART_TIME_GRID_MEMBER, roles.COMMUNITY_STAFF, roles.STREET_STAFF,
                 roles.DISTRICT_ADMIN, roles.HOTLINE_DUTY}
-_LANDLINE_RE = re.compile(r"^(0\d{2,3})?\d{7,8}$")
+_LANDLINE_RE = re.compile(r"^(0[0-9]{2,3})?[0-9]{7,8}$")
 
 
 class IntakeError(ValidationError):

@@ -30,7 +30,7 @@ def login_key(login: str) -> str:
     """The name a login attempt is counted under: a mobile number in its plain 11-digit form."""
     login = (login or "").strip()
     mobile = normalise_mobile(login)
-    if mobile.isdigit() and len(mobile) == 11:
+    if mobile.isascii() and mobile.isdigit() and len(mobile) == 11:
         return mobile
     return login.lower()
 
@@ -99,7 +99,7 @@ class UsernameOrMobileBackend(ModelBackend):
         if user is not None:
             return user
         mobile = normalise_mobile(login)
-        if not (mobile.isdigit() and len(mobile) == 11):
+        if not (mobile.isascii() and mobile.isdigit() and len(mobile) == 11):
             return None
         matches = list(User.objects.filter(person__mobile=mobile)[:2])
         return matches[0] if len(matches) == 1 else None

@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from linli.cases.intake import validate_callback_phone
 from linli.cases.models import Case, CasePhoto, Category, Status
 from linli.cases.services import CaseError, file_case
 from linli.core.counters import bump
@@ -279,7 +280,7 @@ def submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list
         raise Open311Error(400, _("lat/long are outside WGS-84 ranges."))
     if lat is None and not address:
         raise Open311Error(400, _("A location is required: lat and long, or address_string."))
-    description = _text(params, "description", 4000)
+    description = _text(params, "description", Case._meta.get_field("description").max_length)
     media_url = _text(params, "media_url", 500)
     if media_url:
         try:
@@ -287,7 +288,22 @@ def submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list
         except ValidationError:
             raise Open311Error(400, _("media_url is not an http(s) URL.")) from None
     phone = _text(params, "phone", 20)
+    if phone:
+        try:
+            phone = validate_callback_phone(phone)
+        except ValidationError as exc:
+            raise Open311Error(400, _("phone: %(error)s") % {"error": " ".join(exc.messages)}) from None
+    email = _text(params, "email", 254)
+    if email:  # checked, not kept: Linli calls back by phone only
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Open311Error(400, _("email is not a valid e-mail address.")) from None
     name = " ".join(filter(None, [_text(params, "first_name", 25), _text(params, "last_name", 25)]))
+    name_max = Case._meta.get_field("caller_name").max_length
+    if len(name) > name_max:
+        raise Open311Error(400, _("first_name and last_name together are longer than %(n)d characters.")
+                           % {"n": name_max})
     answers = _attributes(category, attributes)
 
     area = key.area

@@ -36,3 +36,35 @@ def test_the_public_xml_feed_stays_well_formed_with_old_controls_in_the_store(cl
     root = ElementTree.fromstring(response.content)  # raises if not well-formed
     assert root.tag == "service_requests" and len(root) == 1
     assert "\x1b" not in response.content.decode()
+
+
+# --- phone, e-mail and name limits (issue 14, holes 5 and 9) -------------------------------------------
+@pytest.mark.parametrize("field, value", [("phone", "<script>x</script>"), ("phone", "15٤00001111"),
+                                          ("phone", "12345"), ("email", "not-an-address"),
+                                          ("email", "<script>@x"), ("description", "长" * 2001),
+                                          ("first_name", "甲" * 26)])
+def test_bad_contact_details_and_over_long_text_are_refused(client, services, api_key, field, value):
+    _key, raw = api_key
+    response = client.post("/open311/v2/requests.json", {"api_key": raw, "service_code": "manhole-cover",
+                                                         "description": "井盖缺失", **INSIDE_G1, field: value})
+    assert response.status_code == 400 and field.split("_")[0] in response.json()[0]["description"]
+    assert not Open311Request.objects.exists() and not Case.objects.exists()
+
+
+def test_first_and_last_name_together_fit_the_caller_name(client, services, api_key):
+    _key, raw = api_key
+    response = client.post("/open311/v2/requests.json", {"api_key": raw, "service_code": "manhole-cover",
+                                                         "description": "井盖缺失", **INSIDE_G1,
+                                                         "first_name": "甲" * 25, "last_name": "乙" * 25})
+    assert response.status_code == 400 and not Case.objects.exists()  # 51 characters: caller_name holds 50
+
+
+def test_a_valid_phone_is_normalised_and_email_checked_not_kept(client, services, api_key):
+    _key, raw = api_key
+    response = client.post("/open311/v2/requests.json", {
+        "api_key": raw, "service_code": "manhole-cover", "description": "井盖缺失", **INSIDE_G1,
+        "phone": "+86 １３８ 0000 2222", "email": "a@example.cn", "first_name": "张", "last_name": "三"})
+    assert response.status_code in (200, 201), response.content
+    case = Case.objects.get()
+    assert case.callback_phone == "13800002222" and case.caller_name == "张 三"
+    assert "a@example.cn" not in str(Open311Request.objects.get().data)
