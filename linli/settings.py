@@ -226,8 +226,13 @@ LINLI_ESCALATE_AFTER_HOURS = int(os.environ.get("LINLI_ESCALATE_AFTER_HOURS", "8
 LINLI_NEAR_DEADLINE_HOURS = int(os.environ.get("LINLI_NEAR_DEADLINE_HOURS", "4"))
 # Photos: largest upload accepted, largest image (pixels) decoded, anonymous reports per IP per hour.
 LINLI_PHOTO_MAX_BYTES = int(os.environ.get("LINLI_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
-LINLI_PHOTO_MAX_PIXELS = int(os.environ.get("LINLI_PHOTO_MAX_PIXELS", str(40_000_000)))
+LINLI_PHOTO_MAX_PIXELS = int(os.environ.get("LINLI_PHOTO_MAX_PIXELS", str(25_000_000)))
 LINLI_ANONYMOUS_REPORTS_PER_HOUR = int(os.environ.get("LINLI_ANONYMOUS_REPORTS_PER_HOUR", "5"))
+# Signed-in phone reports per account per hour; report photos per account (or address) per day;
+# duplicate look-ups per account (or address) per minute.
+LINLI_REPORTS_PER_USER_PER_HOUR = int(os.environ.get("LINLI_REPORTS_PER_USER_PER_HOUR", "20"))
+LINLI_REPORT_PHOTOS_PER_DAY = int(os.environ.get("LINLI_REPORT_PHOTOS_PER_DAY", "60"))
+LINLI_DUPLICATE_LOOKUPS_PER_MINUTE = int(os.environ.get("LINLI_DUPLICATE_LOOKUPS_PER_MINUTE", "30"))
 
 # Open311: calls per minute per API key and per IP address (anonymous reads), and POSTs per key.
 LINLI_OPEN311_PER_MINUTE_KEY = int(os.environ.get("LINLI_OPEN311_PER_MINUTE_KEY", "600"))

@@ -29,7 +29,7 @@ from linli.places.geo import InvalidCoordinates, locate, parse_lat_lng
 from linli.places.models import Area, AreaLevel
 
 from .models import Case, CaseEvent, CasePhoto, Category, Channel, Status, StreetCaseSettings
-from .photos import MAX_REPORT_PHOTOS, CheckedImage, inspect_upload, save_photo
+from .photos import MAX_REPORT_PHOTOS, CheckedImage, ProbedImage, finish_image, probe_upload, save_photo
 from .services import distance_m, file_case, support, suspected_duplicates
 
 MAX_DESCRIPTION = 500
@@ -242,6 +242,38 @@ def count_rate(ip: str) -> None:
     bump(_rate_key(ip), timeout=3600)
 
 
+def user_report_limit() -> int:
+    return int(getattr(settings, "LINLI_REPORTS_PER_USER_PER_HOUR", 20))
+
+
+def photo_day_limit() -> int:
+    return int(getattr(settings, "LINLI_REPORT_PHOTOS_PER_DAY", 60))
+
+
+def _who(user, anonymous_ip: str | None) -> str:
+    return f"user:{user.pk}" if getattr(user, "is_authenticated", False) else f"ip:{anonymous_ip or 'unknown'}"
+
+
+def check_user_rate(user) -> None:
+    """Signed-in phone reports per account per hour (staff intake channels are not limited)."""
+    if current(f"linli:cases:user:{user.pk}") >= user_report_limit():
+        raise IntakeError(_("You have sent many reports in the last hour; please try again later."))
+
+
+def check_photo_cap(who: str, n: int) -> None:
+    """Report photos per account (or per network address when anonymous) per day."""
+    if n and current(f"linli:cases:photos:{who}") + n > photo_day_limit():
+        raise IntakeError(_("You have sent the most photos allowed today (%(n)d); send the report without "
+                            "photos or try again tomorrow.") % {"n": photo_day_limit()})
+
+
+def count_report(user, who: str, photos: int, *, limited: bool) -> None:
+    if limited:
+        bump(f"linli:cases:user:{user.pk}", timeout=3600)
+    for _i in range(photos):
+        bump(f"linli:cases:photos:{who}", timeout=86400)
+
+
 # --- Filing -----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -252,14 +284,16 @@ class Located:
     source: str
 
 
-def check_photos(uploads) -> list[CheckedImage]:
+def check_photos(uploads) -> list[ProbedImage]:
+    """The uploads' headers (type, pixel count, EXIF position), checked before anything is decoded."""
     uploads = list(uploads or [])
     if len(uploads) > MAX_REPORT_PHOTOS:
         raise IntakeError(_("A report takes at most %(n)d photos.") % {"n": MAX_REPORT_PHOTOS})
-    return [inspect_upload(upload) for upload in uploads]
+    return [probe_upload(upload) for upload in uploads]
 
 
-def find_place(location: tuple[float, float] | None, photos: list[CheckedImage], *, source: str = "",
+def find_place(location: tuple[float, float] | None, photos: list[ProbedImage] | list[CheckedImage], *,
+               source: str = "",
                area: Area | None = None) -> Located:
     """The reported point (given, else the first photo's EXIF GPS) and its grid, else the chosen area."""
     if location is None:
@@ -305,17 +339,25 @@ def submit_report(*, user, category: Category, description: str, location: tuple
     signed_in = getattr(user, "is_authenticated", False)
     if (case := existing_case(client_token, user)) is not None:
         return case, False
+    # Cheap checks first (limits, headers, place, permissions); photos are decoded only when all pass.
     description = (description or "").strip()
-    photos = check_photos(uploads)
-    if not description and not photos:
+    uploads = list(uploads or [])
+    limited = signed_in and channel == Channel.H5
+    who = _who(user, anonymous_ip)
+    if limited:
+        check_user_rate(user)
+    if not signed_in:
+        check_rate(anonymous_ip or "unknown")
+    check_photo_cap(who, len(uploads))
+    probed = check_photos(uploads)
+    if not description and not probed:
         raise IntakeError(_("Write a few words or add a photo."))
-    place = find_place(location, photos, source=location_source, area=area)
+    place = find_place(location, probed, source=location_source, area=area)
     if allowed_codes is not None and not any(place.area.code.startswith(c) for c in allowed_codes):
         raise IntakeError(_("This place is outside the units you work for."))
-    if not signed_in:
-        if not anonymous_allowed(_street(place.area)):
-            raise IntakeError(_("This street does not take anonymous reports; please sign in first."))
-        check_rate(anonymous_ip or "unknown")
+    if not signed_in and not anonymous_allowed(_street(place.area)):
+        raise IntakeError(_("This street does not take anonymous reports; please sign in first."))
+    photos = [finish_image(p) for p in probed]
     staff_channel = channel != Channel.H5
     reporter = user if signed_in and channel in (Channel.H5, Channel.PATROL) else None
     with transaction.atomic():
@@ -334,6 +376,7 @@ def submit_report(*, user, category: Category, description: str, location: tuple
             save_photo(case, photo, kind=CasePhoto.Kind.REPORT, user=user if signed_in else None)
     if not signed_in:
         count_rate(anonymous_ip or "unknown")
+    count_report(user, who, len(photos), limited=limited)
     return case, True
 
 
