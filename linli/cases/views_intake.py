@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.auth import client_ip
 from linli.core.paging import page_by_id
 from linli.core.scope import scoped
 
@@ -26,7 +27,7 @@ PAGE_SIZE = 20
 
 
 def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_ip(request) or "unknown"
 
 
 def _remember(request: HttpRequest, number: str) -> None:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from linli.core.auth import client_ip
+
 from . import services
 from .formats import error, respond
 from .models import ApiKey
@@ -33,7 +35,7 @@ def open311_view(methods: list[str]):
                 return error("json", 404, _("Formats are json and xml."))
             params = _params(request)
             key = ApiKey.objects.select_related("area").for_raw(params.get("api_key", ""))
-            ident = f"key:{key.pk}" if key else f"ip:{request.META.get('REMOTE_ADDR', '')}"
+            ident = f"key:{key.pk}" if key else f"ip:{client_ip(request)}"
             limit = settings.LINLI_OPEN311_PER_MINUTE_KEY if key else settings.LINLI_OPEN311_PER_MINUTE_IP
             if services.rate_limited("calls", ident, limit):
                 return error(fmt, 429, _("Too many requests; please wait a minute."))
