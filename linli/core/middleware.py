@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from .text import has_control, strings_in
@@ -54,3 +56,23 @@ class RejectControlCharactersMiddleware:
             return HttpResponse(body, status=400, content_type=f"{kind}; charset=utf-8")
         return self.get_response(request)
 
+
+
+class PrivateResponsesMiddleware:
+    """Pages for a signed-in user carry personal data: no cache (browser, proxy) may keep them.
+
+    Also sends ``Permissions-Policy`` (``LINLI_PERMISSIONS_POLICY``), which Django has no setting for.
+    A view that set its own ``Cache-Control`` keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False) and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+        policy = getattr(settings, "LINLI_PERMISSIONS_POLICY", "")
+        if policy and not response.has_header("Permissions-Policy"):
+            response["Permissions-Policy"] = policy
+        return response
