@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from linli.cases.intake import validate_callback_phone
 from linli.cases.models import Case, CasePhoto, Category, Status
+from linli.cases.queries import GEOJSON_DECIMALS
 from linli.cases.services import CaseError, file_case
 from linli.core.counters import bump
 from linli.core.scope import Scope
@@ -85,10 +86,15 @@ def _public_photo_url(case: Case, build_url) -> str | None:
     return None
 
 
-def request_dict(case: Case, *, build_url, with_description: bool) -> dict:
-    """One case as a GeoReport request: status open/closed, agency, dates, no reporter data."""
+def request_dict(case: Case, *, build_url, full: bool) -> dict:
+    """One case as a GeoReport request: status open/closed, agency, dates, no reporter data.
+
+    ``full`` (a key whose area covers the case): the description, the staff's last note, the address and
+    the coordinates as filed.  Anyone else gets what the public map shows: the grid for an address, the
+    coordinates to ``GEOJSON_DECIMALS`` places (about 11 m), the status for notes."""
     closed = case.status in CLOSED
-    notes = getattr(case, "last_notes", None)
+    notes = getattr(case, "last_notes", None) if full else None
+    decimals = 6 if full else GEOJSON_DECIMALS
     agency = case.handler_department.name if case.handler_department_id else (
         case.handler_area.name if case.handler_area_id else None)
     due = case.resolve_due or case.accept_due
@@ -98,17 +104,17 @@ def request_dict(case: Case, *, build_url, with_description: bool) -> dict:
         "status_notes": notes or case.get_status_display(),
         "service_name": case.category.name,
         "service_code": case.category.code,
-        "description": case.description if with_description else None,
+        "description": case.description if full else None,
         "agency_responsible": agency,
         "service_notice": None,
         "requested_datetime": _iso(case.created_at),
         "updated_datetime": _iso(case.closed_at if closed and case.closed_at else case.updated_at),
         "expected_datetime": _iso(due),
-        "address": case.address or case.area.name,
+        "address": (case.address or case.area.name) if full else case.area.name,
         "address_id": None,
         "zipcode": None,
-        "lat": round(case.lat, 6) if case.lat is not None else None,
-        "long": round(case.lng, 6) if case.lng is not None else None,
+        "lat": round(case.lat, decimals) if case.lat is not None else None,
+        "long": round(case.lng, decimals) if case.lng is not None else None,
         "media_url": _public_photo_url(case, build_url),
     })
 

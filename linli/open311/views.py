@@ -102,7 +102,7 @@ def requests(request, fmt, params, key):
     services.status_notes_for(cases)
     return respond(fmt, "service_requests", [
         services.request_dict(c, build_url=request.build_absolute_uri,
-                              with_description=services.can_see_description(key, c)) for c in cases])
+                              full=services.can_see_description(key, c)) for c in cases])
 
 
 def _create(request, fmt, params):
@@ -124,7 +124,7 @@ def request_detail(request, request_id, fmt, params, key):
     services.status_notes_for([case])
     return respond(fmt, "service_requests", [
         services.request_dict(case, build_url=request.build_absolute_uri,
-                              with_description=services.can_see_description(key, case))])
+                              full=services.can_see_description(key, case))])
 
 
 @open311_view(["GET"])

@@ -68,3 +68,23 @@ def test_a_valid_phone_is_normalised_and_email_checked_not_kept(client, services
     case = Case.objects.get()
     assert case.callback_phone == "13800002222" and case.caller_name == "张 三"
     assert "a@example.cn" not in str(Open311Request.objects.get().data)
+
+
+# --- public precision (issue 14, hole 10) ----------------------------------------------------------
+def test_anonymous_callers_get_the_public_maps_precision_and_no_address(client, services, api_key, tree):
+    manhole, _lamp = services
+    case = file_case(category=manhole, channel="h5", description="井盖缺失", area=tree.g1, lat=29.4012345,
+                     lng=106.5012345, address="甲街道一网格3栋2单元门口")
+    from linli.cases.models import CaseEvent
+
+    CaseEvent.objects.create(case=case, action="accept", from_status="reported", to_status="accepted",
+                             note="已联系张三 13800001234")
+    for url in (f"/open311/v2/requests/{case.number}.json", "/open311/v2/requests.json"):
+        public = client.get(url).json()[0]
+        assert (public["lat"], public["long"]) == (29.4012, 106.5012)
+        assert public["address"] == tree.g1.name and "3栋" not in str(public)
+        assert "13800001234" not in str(public) and "description" not in public
+    _key, raw = api_key  # the key of street A: its own cases in full
+    own = client.get(f"/open311/v2/requests/{case.number}.json", {"api_key": raw}).json()[0]
+    assert own["lat"] == 29.401235 and own["address"] == "甲街道一网格3栋2单元门口"
+    assert own["status_notes"] == "已联系张三 13800001234" and own["description"] == "井盖缺失"
