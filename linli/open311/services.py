@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -272,7 +273,30 @@ def _street_of(area: Area) -> Area | None:
     return node
 
 
-def submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list[str]]) -> Submitted:
+CLIENT_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def _repeat(key: ApiKey, client_key: str) -> Submitted | None:
+    first = Open311Request.objects.filter(api_key=key, client_key=client_key).select_related("case").first()
+    return Submitted(first, first.case) if first is not None else None
+
+
+def submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list[str]],
+           client_key: str = "") -> Submitted:
+    """Check and store one report (and file it as a case unless its street reviews reports first).
+
+    With ``client_key``, a repeat from the same API key returns what the first call stored."""
+    client_key = (client_key or "").strip()
+    if client_key:
+        if not CLIENT_KEY_RE.match(client_key):
+            raise Open311Error(400, _("The idempotency key has 1 to 64 letters, digits or ._:- characters."))
+        if (first := _repeat(key, client_key)) is not None:
+            return first
+    return _submit(key, params, attributes, client_key)
+
+
+def _submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list[str]],
+            client_key: str) -> Submitted:
     """File a POSTed request (or hold it for review when its street asks for that)."""
     code = (params.get("service_code") or "").strip()
     category = service_categories().filter(code=code).first() if code else None
@@ -326,11 +350,17 @@ def submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list
 
     data = {"service_code": code, "lat": lat, "long": lng, "address_string": address,
             "description": description, "name": name, "phone": phone, "area": area.code}
-    request = Open311Request(token=uuid.uuid4(), api_key=key, data=data, attributes=answers, media_url=media_url)
+    request = Open311Request(token=uuid.uuid4(), api_key=key, data=data, attributes=answers, media_url=media_url,
+                             client_key=client_key)
     review = StreetOpen311Settings.objects.filter(street=street, review_before_filing=True).exists()
-    with transaction.atomic():
-        request.save()
-        case = None if review else file_request(request)
+    try:
+        with transaction.atomic():
+            request.save()
+            case = None if review else file_request(request)
+    except IntegrityError:
+        if client_key and (first := _repeat(key, client_key)) is not None:
+            return first  # the same key arrived twice at once: the other call stored it
+        raise
     return Submitted(request, case)
 
 

@@ -109,7 +109,8 @@ def _create(request, fmt, params):
     key = services.authenticate(params.get("api_key"))
     if services.rate_limited("writes", f"key:{key.pk}", settings.LINLI_OPEN311_WRITES_PER_MINUTE):
         return error(fmt, 429, _("Too many requests; please wait a minute."))
-    submitted = services.submit(key, params, _attribute_answers(request))
+    client_key = request.headers.get("Idempotency-Key") or params.get("idempotency_key", "")
+    submitted = services.submit(key, params, _attribute_answers(request), client_key=client_key)
     notice = _("Thank you. The street office will handle it within its deadlines.")
     if submitted.case is None:
         return respond(fmt, "service_requests", [

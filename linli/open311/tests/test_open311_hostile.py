@@ -1,4 +1,6 @@
-"""Control characters never reach Open311's store and never break its XML (issue 14, hole 4).
+"""Open311 against hostile and careless clients (issue 14, holes 4, 5, 9, 10 and 11): control characters never
+reach the store or the XML; phone, e-mail and lengths are checked; anonymous reads get public precision;
+a retry with an idempotency key gets the first answer.
 
 Before: an address ``x\\u001b[31m`` sent through the JSON API made the public ``requests.xml`` not
 well-formed for the whole window; Open311 descriptions with ``\\x01\\x0b\\x1b`` did the same.
@@ -88,3 +90,53 @@ def test_anonymous_callers_get_the_public_maps_precision_and_no_address(client, 
     own = client.get(f"/open311/v2/requests/{case.number}.json", {"api_key": raw}).json()[0]
     assert own["lat"] == 29.401235 and own["address"] == "甲街道一网格3栋2单元门口"
     assert own["status_notes"] == "已联系张三 13800001234" and own["description"] == "井盖缺失"
+
+
+# --- retries (issue 14, hole 11) -----------------------------------------------------------------------
+@pytest.mark.parametrize("how", ["header", "field"])
+def test_a_retry_with_the_same_key_gets_the_first_answer(client, services, api_key, how):
+    _key, raw = api_key
+    extra = {"HTTP_IDEMPOTENCY_KEY": "app-42-0001"} if how == "header" else {"idempotency_key": "app-42-0001"}
+    first = client.post("/open311/v2/requests.json", {"api_key": raw, "service_code": "manhole-cover",
+                                                      "description": "井盖缺失", **INSIDE_G1,
+                                                      **({} if how == "header" else extra)},
+                        **(extra if how == "header" else {}))
+    again = client.post("/open311/v2/requests.json", {"api_key": raw, "service_code": "manhole-cover",
+                                                      "description": "井盖缺失", **INSIDE_G1,
+                                                      **({} if how == "header" else extra)},
+                        **(extra if how == "header" else {}))
+    assert first.status_code == again.status_code and first.status_code < 300
+    assert first.json() == again.json()
+    assert Case.objects.count() == 1 and Open311Request.objects.count() == 1
+
+
+def test_without_a_key_or_with_another_key_a_second_report_is_filed(client, services, api_key):
+    _key, raw = api_key
+    data = {"api_key": raw, "service_code": "manhole-cover", "description": "井盖缺失", **INSIDE_G1}
+    client.post("/open311/v2/requests.json", data)
+    client.post("/open311/v2/requests.json", data)
+    client.post("/open311/v2/requests.json", {**data, "idempotency_key": "a"})
+    client.post("/open311/v2/requests.json", {**data, "idempotency_key": "b"})
+    assert Case.objects.count() == 4
+
+
+def test_the_same_client_key_from_another_api_key_is_its_own(client, services, api_key, tree):
+    from linli.open311.models import ApiKey
+
+    _key, raw = api_key
+    other = ApiKey(name="other-app", area=tree.street_a)
+    other_raw = other.set_new_key()
+    other.save()
+    for key in (raw, other_raw):
+        client.post("/open311/v2/requests.json", {"api_key": key, "service_code": "manhole-cover",
+                                                  "description": "井盖缺失", **INSIDE_G1, "idempotency_key": "k1"})
+    assert Case.objects.count() == 2
+
+
+@pytest.mark.parametrize("bad", ["x" * 65, "has space", "<script>"])
+def test_a_malformed_client_key_is_refused(client, services, api_key, bad):
+    _key, raw = api_key
+    response = client.post("/open311/v2/requests.json", {"api_key": raw, "service_code": "manhole-cover",
+                                                         "description": "井盖缺失", **INSIDE_G1,
+                                                         "idempotency_key": bad})
+    assert response.status_code == 400 and not Case.objects.exists()
