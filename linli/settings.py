@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.leaflet
@@ -44,7 +45,7 @@ ALLOWED_HOSTS = [h for h in os.environ.get("LINLI_ALLOWED_HOSTS", "127.0.0.1,loc
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LINLI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "linli.core.admin_site.LinliAdminConfig",  # django.contrib.admin, for district admins only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "huey.contrib.djhuey",
+    "csp",
     "linli.core",
     "linli.places",
     "linli.people",
@@ -72,7 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "linli.core.middleware.RejectNulCharactersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "linli.core.middleware.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "linli.core.middleware.PrivateResponsesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -145,13 +149,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Proxies in front of Linli (addresses or networks, comma-separated) whose X-Forwarded-For is believed
+# for the client address that sign-in throttling and rate limits count; empty: REMOTE_ADDR only.
+LINLI_TRUSTED_PROXIES = os.environ.get("LINLI_TRUSTED_PROXIES", "")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features the pages may use: the position (report, check-in) on this site only; nothing else.
+LINLI_PERMISSIONS_POLICY = ("geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), "
+                            "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()")
+
+# --- HTTPS mode: LINLI_HTTPS=true turns on every secure option (`linli check --deploy` is clean) ----
+LINLI_HTTPS = _env_bool("LINLI_HTTPS")
+if LINLI_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a local health probe may speak plain HTTP
+    SECURE_HSTS_SECONDS = int(os.environ.get("LINLI_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("LINLI_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("LINLI_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    if LINLI_TRUSTED_PROXIES:  # the proxy terminates TLS and must overwrite X-Forwarded-Proto
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -208,6 +234,14 @@ else:
 # --- Maps -----------------------------------------------------------------------------------
 LINLI_TILE_URL = os.environ.get("LINLI_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 LINLI_TILE_ATTRIBUTION = os.environ.get("LINLI_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
+
+def _tile_origin(url: str) -> str | None:
+    """The origin the map tiles come from, for the CSP's img-src (``{s}`` subdomains become ``*``)."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} and parts.netloc else None
+
+
 # Grid fallback: a point on no grid belongs to the nearest grid within this many metres.
 LINLI_LOCATE_FALLBACK_METRES = int(os.environ.get("LINLI_LOCATE_FALLBACK_METRES", "200"))
 
@@ -220,13 +254,39 @@ LINLI_ESCALATE_AFTER_HOURS = int(os.environ.get("LINLI_ESCALATE_AFTER_HOURS", "8
 LINLI_NEAR_DEADLINE_HOURS = int(os.environ.get("LINLI_NEAR_DEADLINE_HOURS", "4"))
 # Photos: largest upload accepted, largest image (pixels) decoded, anonymous reports per IP per hour.
 LINLI_PHOTO_MAX_BYTES = int(os.environ.get("LINLI_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
-LINLI_PHOTO_MAX_PIXELS = int(os.environ.get("LINLI_PHOTO_MAX_PIXELS", str(40_000_000)))
+LINLI_PHOTO_MAX_PIXELS = int(os.environ.get("LINLI_PHOTO_MAX_PIXELS", str(25_000_000)))
 LINLI_ANONYMOUS_REPORTS_PER_HOUR = int(os.environ.get("LINLI_ANONYMOUS_REPORTS_PER_HOUR", "5"))
+# Signed-in phone reports per account per hour; report photos per account (or address) per day;
+# duplicate look-ups per account (or address) per minute.
+LINLI_REPORTS_PER_USER_PER_HOUR = int(os.environ.get("LINLI_REPORTS_PER_USER_PER_HOUR", "20"))
+LINLI_REPORT_PHOTOS_PER_DAY = int(os.environ.get("LINLI_REPORT_PHOTOS_PER_DAY", "60"))
+LINLI_DUPLICATE_LOOKUPS_PER_MINUTE = int(os.environ.get("LINLI_DUPLICATE_LOOKUPS_PER_MINUTE", "30"))
 
 # Open311: calls per minute per API key and per IP address (anonymous reads), and POSTs per key.
 LINLI_OPEN311_PER_MINUTE_KEY = int(os.environ.get("LINLI_OPEN311_PER_MINUTE_KEY", "600"))
 LINLI_OPEN311_PER_MINUTE_IP = int(os.environ.get("LINLI_OPEN311_PER_MINUTE_IP", "120"))
 LINLI_OPEN311_WRITES_PER_MINUTE = int(os.environ.get("LINLI_OPEN311_WRITES_PER_MINUTE", "60"))
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------
+# No inline script and no inline style anywhere: JavaScript lives in static files, data reaches it
+# through data-* attributes, and Leaflet gets DOM text nodes, never HTML strings.  Images may come
+# from the tile server and from LINLI_CSP_IMG_SRC (e.g. an object store for photos, comma-separated).
+_CSP_IMG = ["'self'", "data:", "blob:", *filter(None, [_tile_origin(LINLI_TILE_URL)]),
+            *[o for o in os.environ.get("LINLI_CSP_IMG_SRC", "").split(",") if o]]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _CSP_IMG,
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.core.admin_site import MaskedFieldsMixin
+from linli.core.identifiers import mask_name, mask_phone
+
 from .models import (
     Case,
     CaseEvent,
@@ -199,8 +202,10 @@ class CasePhotoInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     """Read-only except moderation fields: states change only through the workflow."""
+
+    masked_fields = {"caller_name": mask_name, "callback_phone": mask_phone}
 
     list_display = ("number", "category", "status", "channel", "area", "level", "overdue", "supervised",
                     "created_at")

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,16 +29,16 @@ from linli.places.geo import InvalidCoordinates, locate, parse_lat_lng
 from linli.places.models import Area, AreaLevel
 
 from .models import Case, CaseEvent, CasePhoto, Category, Channel, Status, StreetCaseSettings
-from .photos import MAX_REPORT_PHOTOS, CheckedImage, inspect_upload, save_photo
+from .photos import MAX_REPORT_PHOTOS, CheckedImage, ProbedImage, finish_image, probe_upload, save_photo
 from .presentation import event_label
-from .services import file_case, support, suspected_duplicates
+from .services import distance_m, file_case, support, suspected_duplicates
 
 MAX_DESCRIPTION = 500
 MAX_STAFF_DESCRIPTION = 2000
 STAFF_CHANNELS = (Channel.HOTLINE, Channel.WECHAT, Channel.OPINION, Channel.PATROL)
 INTAKE_ROLES = {roles.GRID_WORKER, roles.PART_TIME_GRID_MEMBER, roles.COMMUNITY_STAFF, roles.STREET_STAFF,
                 roles.DISTRICT_ADMIN, roles.HOTLINE_DUTY}
-_LANDLINE_RE = re.compile(r"^(0\d{2,3})?\d{7,8}$")
+_LANDLINE_RE = re.compile(r"^(0[0-9]{2,3})?[0-9]{7,8}$")
 
 
 class IntakeError(ValidationError):
@@ -235,6 +236,38 @@ def count_rate(ip: str) -> None:
     bump(_rate_key(ip), timeout=3600)
 
 
+def user_report_limit() -> int:
+    return int(getattr(settings, "LINLI_REPORTS_PER_USER_PER_HOUR", 20))
+
+
+def photo_day_limit() -> int:
+    return int(getattr(settings, "LINLI_REPORT_PHOTOS_PER_DAY", 60))
+
+
+def _who(user, anonymous_ip: str | None) -> str:
+    return f"user:{user.pk}" if getattr(user, "is_authenticated", False) else f"ip:{anonymous_ip or 'unknown'}"
+
+
+def check_user_rate(user) -> None:
+    """Signed-in phone reports per account per hour (staff intake channels are not limited)."""
+    if current(f"linli:cases:user:{user.pk}") >= user_report_limit():
+        raise IntakeError(_("You have sent many reports in the last hour; please try again later."))
+
+
+def check_photo_cap(who: str, n: int) -> None:
+    """Report photos per account (or per network address when anonymous) per day."""
+    if n and current(f"linli:cases:photos:{who}") + n > photo_day_limit():
+        raise IntakeError(_("You have sent the most photos allowed today (%(n)d); send the report without "
+                            "photos or try again tomorrow.") % {"n": photo_day_limit()})
+
+
+def count_report(user, who: str, photos: int, *, limited: bool) -> None:
+    if limited:
+        bump(f"linli:cases:user:{user.pk}", timeout=3600)
+    for _i in range(photos):
+        bump(f"linli:cases:photos:{who}", timeout=86400)
+
+
 # --- Filing -----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -245,14 +278,16 @@ class Located:
     source: str
 
 
-def check_photos(uploads) -> list[CheckedImage]:
+def check_photos(uploads) -> list[ProbedImage]:
+    """The uploads' headers (type, pixel count, EXIF position), checked before anything is decoded."""
     uploads = list(uploads or [])
     if len(uploads) > MAX_REPORT_PHOTOS:
         raise IntakeError(_("A report takes at most %(n)d photos.") % {"n": MAX_REPORT_PHOTOS})
-    return [inspect_upload(upload) for upload in uploads]
+    return [probe_upload(upload) for upload in uploads]
 
 
-def find_place(location: tuple[float, float] | None, photos: list[CheckedImage], *, source: str = "",
+def find_place(location: tuple[float, float] | None, photos: list[ProbedImage] | list[CheckedImage], *,
+               source: str = "",
                area: Area | None = None) -> Located:
     """The reported point (given, else the first photo's EXIF GPS) and its grid, else the chosen area."""
     if location is None:
@@ -298,17 +333,25 @@ def submit_report(*, user, category: Category, description: str, location: tuple
     signed_in = getattr(user, "is_authenticated", False)
     if (case := existing_case(client_token, user)) is not None:
         return case, False
+    # Cheap checks first (limits, headers, place, permissions); photos are decoded only when all pass.
     description = (description or "").strip()
-    photos = check_photos(uploads)
-    if not description and not photos:
+    uploads = list(uploads or [])
+    limited = signed_in and channel == Channel.H5
+    who = _who(user, anonymous_ip)
+    if limited:
+        check_user_rate(user)
+    if not signed_in:
+        check_rate(anonymous_ip or "unknown")
+    check_photo_cap(who, len(uploads))
+    probed = check_photos(uploads)
+    if not description and not probed:
         raise IntakeError(_("Write a few words or add a photo."))
-    place = find_place(location, photos, source=location_source, area=area)
+    place = find_place(location, probed, source=location_source, area=area)
     if allowed_codes is not None and not any(place.area.code.startswith(c) for c in allowed_codes):
         raise IntakeError(_("This place is outside the units you work for."))
-    if not signed_in:
-        if not anonymous_allowed(place.area.ancestor(AreaLevel.STREET)):
-            raise IntakeError(_("This street does not take anonymous reports; please sign in first."))
-        check_rate(anonymous_ip or "unknown")
+    if not signed_in and not anonymous_allowed(place.area.ancestor(AreaLevel.STREET)):
+        raise IntakeError(_("This street does not take anonymous reports; please sign in first."))
+    photos = [finish_image(p) for p in probed]
     staff_channel = channel != Channel.H5
     reporter = user if signed_in and channel in (Channel.H5, Channel.PATROL) else None
     with transaction.atomic():
@@ -325,6 +368,7 @@ def submit_report(*, user, category: Category, description: str, location: tuple
             save_photo(case, photo, kind=CasePhoto.Kind.REPORT, user=user if signed_in else None)
     if not signed_in:
         count_rate(anonymous_ip or "unknown")
+    count_report(user, who, len(photos), limited=limited)
     return case, True
 
 
@@ -334,10 +378,49 @@ def duplicates_for(category: Category | None, location: tuple[float, float] | No
     return suspected_duplicates(category, *location)
 
 
-def me_too(*, user, number: str, category: Category, location: tuple[float, float] | None,
+@dataclass(frozen=True)
+class DuplicateHint:
+    """What a reporter is shown of a suspected duplicate, and nothing more: no number, no description, no
+    reporter, no date; ``ref`` names the case for "me too" without telling its number."""
+
+    ref: str
+    category_id: int
+    category: str
+    status: str
+    metres: int
+
+
+def duplicate_ref(case: Case) -> str:
+    return salted_hmac("linli.cases.duplicate", str(case.pk)).hexdigest()[:24]
+
+
+def duplicate_hints(category: Category | None, location: tuple[float, float] | None) -> list[DuplicateHint]:
+    """The suspected duplicates of a report being written, as the reporter may see them (distance to 10 m)."""
+    if category is None or location is None:
+        return []
+    return [DuplicateHint(ref=duplicate_ref(c), category_id=c.category_id, category=c.category.name,
+                          status=str(c.get_status_display()),
+                          metres=int(round(distance_m(location[0], location[1], c.lat, c.lng), -1)))
+            for c in duplicates_for(category, location)]
+
+
+def lookup_limit() -> int:
+    return int(getattr(settings, "LINLI_DUPLICATE_LOOKUPS_PER_MINUTE", 30))
+
+
+def check_lookup_rate(who: str) -> None:
+    """Duplicate look-ups per account (or per IP address when anonymous) per minute."""
+    key = f"linli:cases:duplookup:{who}"
+    if bump(key, timeout=60) > lookup_limit():
+        raise IntakeError(_("Too many look-ups; please wait a minute."))
+
+
+def me_too(*, user, ref: str, category: Category, location: tuple[float, float] | None,
            anonymous_ip: str | None = None) -> Case:
     """Add a "me too" to a suspected duplicate of the report being written (once per user)."""
-    case = next((c for c in duplicates_for(category, location) if c.number == number), None)
+    ref = (ref or "").strip()
+    case = next((c for c in duplicates_for(category, location) if ref and constant_time_compare(duplicate_ref(c), ref)),
+                None)
     if case is None:
         raise IntakeError(_("That case is no longer open near this place; please file your report."))
     signed_in = getattr(user, "is_authenticated", False)

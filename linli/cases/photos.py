@@ -53,7 +53,7 @@ def max_bytes() -> int:
 
 
 def max_pixels() -> int:
-    return int(getattr(settings, "LINLI_PHOTO_MAX_PIXELS", 40_000_000))
+    return int(getattr(settings, "LINLI_PHOTO_MAX_PIXELS", 25_000_000))
 
 
 def _read(upload) -> bytes:
@@ -116,8 +116,23 @@ def _encode(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def inspect_upload(upload) -> CheckedImage:
-    """Check an uploaded file and return a clean JPEG of it, or raise ``PhotoError`` with a clear message."""
+@dataclass
+class ProbedImage:
+    """An upload whose header has been read (type, size in pixels, EXIF GPS) but whose pixels have not."""
+
+    image: Image.Image
+    gps: tuple[float, float] | None
+    source_format: str
+
+
+def _not_a_photo() -> PhotoError:
+    return PhotoError(_("This file is not a photo we accept: send a JPEG, PNG or WebP image."))
+
+
+def probe_upload(upload) -> ProbedImage:
+    """The cheap checks: size in bytes, real type, pixel count and the EXIF position; nothing is decoded.
+
+    Callers check everything else that is cheap (location, limits) before ``finish_image`` decodes."""
     data = _read(upload)
     try:
         with warnings.catch_warnings():
@@ -125,21 +140,49 @@ def inspect_upload(upload) -> CheckedImage:
             image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
             if image.width * image.height > max_pixels():
                 raise _too_many_pixels()
-            source_format = image.format
-            gps = read_gps(image)  # before anything drops the EXIF
-            image.load()
+            # A PNG's EXIF may sit after its pixels: reading it would decode them all.  Phones put the
+            # position in JPEG (or WebP) files; a PNG is read only when its EXIF came before the pixels.
+            cheap_exif = image.format != "PNG" or "exif" in image.info
+            return ProbedImage(image=image, gps=read_gps(image) if cheap_exif else None,
+                               source_format=image.format)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels() from None
     except PhotoError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise PhotoError(_("This file is not a photo we accept: send a JPEG, PNG or WebP image.")) from None
+        raise _not_a_photo() from None
+
+
+def inspect_upload(upload) -> CheckedImage:
+    """Check an uploaded file and return a clean JPEG of it, or raise ``PhotoError`` with a clear message."""
+    return finish_image(probe_upload(upload))
+
+
+def finish_image(probed: ProbedImage) -> CheckedImage:
+    """Decode a probed upload at the smallest scale that still gives ``MAX_SIDE`` and re-encode it.
+
+    A JPEG is decoded by the library at 1/2, 1/4 or 1/8 scale (``draft``): a 6000×4000 photo costs what a
+    1500×1000 one does.  Other formats are decoded in full, which ``max_pixels`` keeps affordable."""
+    image, gps, source_format = probed.image, probed.gps, probed.source_format
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            if image.format == "JPEG":
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise _not_a_photo() from None
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = _flatten(image)  # palettes and CMYK: to RGB before resampling
+    # Shrink first (reduce() then LANCZOS), so turning and flattening work on the small image only.
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
     try:
         image = ImageOps.exif_transpose(image) or image
     except Exception:  # noqa: BLE001 - a malformed orientation tag: keep the image as it is
         log.info("ignoring a malformed EXIF orientation")
     image = _flatten(image)
-    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     return CheckedImage(data=_encode(image), width=image.width, height=image.height, gps=gps,
                         source_format=source_format)
 

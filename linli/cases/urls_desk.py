@@ -4,7 +4,7 @@ from django.urls import path, re_path
 
 from . import views_desk as views
 
-NUMBER = r"(?P<number>\d{6,24})"
+NUMBER = r"(?P<number>[0-9]{6,24})"
 UUID = r"(?P<photo>[0-9a-fA-F-]{32,36})"
 
 urlpatterns = [

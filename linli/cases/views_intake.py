@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.auth import client_ip
 from linli.core.paging import page_by_id
 from linli.core.scope import scoped
 
@@ -26,7 +27,7 @@ PAGE_SIZE = 20
 
 
 def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_ip(request) or "unknown"
 
 
 def _remember(request: HttpRequest, number: str) -> None:
@@ -62,7 +63,7 @@ def report(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         if (case := intake.existing_case(data["client_token"], request.user)) is None:
-            duplicates = [] if data["confirm_new"] else intake.duplicates_for(data["category"], data["location"])
+            duplicates = [] if data["confirm_new"] else intake.duplicate_hints(data["category"], data["location"])
             if duplicates:
                 return render(request, "cases/report.html",
                               _report_context(request, form, duplicates=duplicates), status=409)
@@ -83,10 +84,14 @@ def report_duplicates(request: HttpRequest) -> HttpResponse:
     """The open cases of this category near this point (shown to the reporter before filing)."""
     if not request.user.is_authenticated and not intake.anonymous_streets().exists():
         raise Http404
+    try:
+        intake.check_lookup_rate(f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{_ip(request)}")
+    except intake.IntakeError as exc:
+        return HttpResponse(" ".join(exc.messages), status=429, content_type="text/plain; charset=utf-8")
     form = intake.ReportForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
-    duplicates = intake.duplicates_for(data.get("category"), data.get("location"))
+    duplicates = intake.duplicate_hints(data.get("category"), data.get("location"))
     return render(request, "cases/report_duplicates.html", {"duplicates": duplicates, "form": form})
 
 
@@ -102,7 +107,7 @@ def report_support(request: HttpRequest) -> HttpResponse:
     try:
         if data.get("category") is None or data.get("location") is None:
             raise intake.IntakeError(_("That case is no longer open near this place; please file your report."))
-        case = intake.me_too(user=request.user, number=request.POST.get("number", ""), category=data["category"],
+        case = intake.me_too(user=request.user, ref=request.POST.get("ref", ""), category=data["category"],
                              location=data["location"], anonymous_ip=_ip(request) if anonymous else None)
     except ValidationError as exc:
         form = intake.ReportForm(request.POST)

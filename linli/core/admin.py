@@ -1,4 +1,4 @@
-"""The Django admin for users and background jobs, and the admin site's Chinese titles."""
+"""The Django admin for users and background jobs, and the admin site's sign-in form."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .forms import AdminLoginForm
 from .models import Job, User
 
-admin.site.site_header = _("Linli administration")
-admin.site.site_title = _("Linli admin")
-admin.site.index_title = _("Data administration")
+# Titles, and who may enter (superusers and district administrators): see admin_site.LinliAdminSite.
 admin.site.login_form = AdminLoginForm
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def id_check_char(first17: str) -> str:
@@ -19,8 +20,14 @@ def id_check_char(first17: str) -> str:
     return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
+def _nfkc(value: str) -> str:
+    """Full-width digits and letters (``９``, ``Ｘ``) become ASCII; other scripts' digits (``٤``) stay as they
+    are, so the ASCII-only patterns below refuse them instead of storing a second spelling of a number."""
+    return unicodedata.normalize("NFKC", value or "")
+
+
 def normalise_id_number(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
+    return _nfkc(value).strip().upper().replace(" ", "")
 
 
 def validate_id_number(value: str) -> None:
@@ -43,7 +50,7 @@ def birth_date_from_id(value: str) -> dt.date:
 
 
 def normalise_mobile(value: str) -> str:
-    value = re.sub(r"[\s-]", "", value or "")
+    value = re.sub(r"[\s-]", "", _nfkc(value))
     if value.startswith("+86"):
         value = value[3:]
     return value
@@ -66,3 +73,17 @@ def mask_mobile(value: str) -> str:
     if not value:
         return ""
     return value[:3] + "****" + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """Any phone number: a mobile as ``mask_mobile``; a shorter one (a landline) keeps its last two digits."""
+    value = (value or "").strip()
+    if len(value) >= 11:
+        return mask_mobile(value)
+    return "*" * max(len(value) - 2, 1) + value[-2:] if len(value) > 2 else "*" * len(value)
+
+
+def mask_name(value: str) -> str:
+    """``张三丰`` → ``张**``; ``Li Lei`` → ``L*****``: the first character only."""
+    value = (value or "").strip()
+    return value[:1] + "*" * (len(value) - 1) if value else ""

@@ -1,34 +1,52 @@
-"""Requests carrying NUL characters are refused before any view sees them.
+"""Requests carrying control characters are refused before any view sees them.
 
-PostgreSQL cannot store or compare text containing NUL (0x00); a NUL in a URL, query string or form
-field would otherwise surface as a server error deep inside a query.  Nothing legitimate sends one.
+PostgreSQL cannot store or compare text containing NUL (0x00); the other C0 controls (except tab and
+newlines) make an XML feed not well-formed and colour terminals.  Nothing legitimate sends one, in a
+URL, a query string, a form field or a JSON body (where ``"\\u001b"`` is the same character escaped).
 """
 
 from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from .text import has_control, strings_in
 
-def _has_nul(request: HttpRequest) -> bool:
-    if "\x00" in request.path:
+
+def _json_strings(request: HttpRequest):
+    try:
+        return strings_in(json.loads(request.body or b"null"))
+    except (ValueError, UnicodeDecodeError):
+        return iter(())  # not JSON at all: the view answers that with its own clear error
+
+
+def has_control_characters(request: HttpRequest) -> bool:
+    if has_control(request.path):
         return True
     sources = [request.GET]
-    if request.method == "POST" and not request.content_type.startswith("application/json"):
-        sources.append(request.POST)
-    return any("\x00" in key or any("\x00" in v for v in values)
-               for source in sources for key, values in source.lists())
+    if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+        if request.content_type.startswith("application/json") or request.content_type.endswith("+json"):
+            if any(has_control(s) for s in _json_strings(request)):
+                return True
+        elif request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+            sources.append(request.POST)
+            sources.append({name: [f.name for f in files] for name, files in request.FILES.lists()})
+    return any(has_control(key) or any(has_control(v) for v in values)
+               for source in sources for key, values in (source.lists() if hasattr(source, "lists")
+                                                         else source.items()))
 
 
-class RejectNulCharactersMiddleware:
+class RejectControlCharactersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _has_nul(request):
-            message = _("The request contains a NUL character, which is never valid here.")
+        if has_control_characters(request):
+            message = _("The request contains a control character (such as NUL or ESC), which is never valid here.")
             if request.path.startswith("/open311/"):
                 body, kind = json.dumps([{"code": 400, "description": message}], ensure_ascii=False), "application/json"
             elif request.path.startswith("/api/"):
@@ -37,3 +55,24 @@ class RejectNulCharactersMiddleware:
                 body, kind = message, "text/plain"
             return HttpResponse(body, status=400, content_type=f"{kind}; charset=utf-8")
         return self.get_response(request)
+
+
+
+class PrivateResponsesMiddleware:
+    """Pages for a signed-in user carry personal data: no cache (browser, proxy) may keep them.
+
+    Also sends ``Permissions-Policy`` (``LINLI_PERMISSIONS_POLICY``), which Django has no setting for.
+    A view that set its own ``Cache-Control`` keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False) and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+        policy = getattr(settings, "LINLI_PERMISSIONS_POLICY", "")
+        if policy and not response.has_header("Permissions-Policy"):
+            response["Permissions-Policy"] = policy
+        return response

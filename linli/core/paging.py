@@ -9,7 +9,7 @@ MAX_KEY = 2**62
 
 def parse_key(raw: str | None) -> int | None:
     """A page key from the query string, or None when it is missing or not a sane positive id."""
-    if not raw or not raw.isdigit() or len(raw) > 19:
+    if not raw or not (raw.isascii() and raw.isdigit()) or len(raw) > 19:
         return None
     key = int(raw)
     return key if 0 < key < MAX_KEY else None

@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.admin_site import MaskedFieldsMixin, mask_json
+from linli.core.identifiers import mask_name, mask_phone
+
 from .models import ApiKey, Open311Request, ServiceAttribute, StreetOpen311Settings
 from .services import Open311Error, file_request
 
@@ -33,7 +36,9 @@ class ServiceAttributeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Open311Request)
-class Open311RequestAdmin(admin.ModelAdmin):
+class Open311RequestAdmin(MaskedFieldsMixin, admin.ModelAdmin):
+    masked_fields = {"data": mask_json({"name": mask_name, "first_name": mask_name, "last_name": mask_name,
+                                        "phone": mask_phone, "email": mask_name})}
     list_display = ["token", "api_key", "case", "rejected", "created_at"]
     list_filter = ["rejected", "api_key"]
     readonly_fields = ["token", "api_key", "case", "data", "attributes", "media_url", "created_at"]

@@ -7,6 +7,8 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.http import HttpResponse
 
+from linli.core.text import xml_text
+
 # The XML element of each list item, by the list's root element.
 ITEM_NAMES = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute",
               "values": "value", "endpoints": "endpoint", "formats": "format"}
@@ -25,7 +27,7 @@ def _fill(parent: Element, value) -> None:
     elif isinstance(value, bool):
         parent.text = "true" if value else "false"
     else:
-        parent.text = str(value)
+        parent.text = xml_text(str(value))  # data stored before controls were refused must not break the feed
 
 
 def to_xml(root: str, value) -> bytes:

@@ -74,11 +74,16 @@ class Open311Request(models.Model):
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)
     rejected = models.BooleanField(_("rejected in review"), default=False)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    # The client's own key for this report (header Idempotency-Key or field idempotency_key): a retry
+    # with the same key from the same API key gets the first answer instead of a second case.
+    client_key = models.CharField(_("client request key"), max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("Open311 request")
         verbose_name_plural = _("Open311 requests")
         ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["api_key", "client_key"], condition=~models.Q(client_key=""),
+                                               name="open311_request_unique_client_key")]
 
     def __str__(self) -> str:
         return str(self.case or self.token)

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-from django.db import transaction
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from linli.cases.intake import validate_callback_phone
 from linli.cases.models import Case, CasePhoto, Category, Status
+from linli.cases.queries import GEOJSON_DECIMALS
 from linli.cases.services import CaseError, file_case
 from linli.core.counters import bump
 from linli.core.scope import Scope
@@ -84,10 +87,15 @@ def _public_photo_url(case: Case, build_url) -> str | None:
     return None
 
 
-def request_dict(case: Case, *, build_url, with_description: bool) -> dict:
-    """One case as a GeoReport request: status open/closed, agency, dates, no reporter data."""
+def request_dict(case: Case, *, build_url, full: bool) -> dict:
+    """One case as a GeoReport request: status open/closed, agency, dates, no reporter data.
+
+    ``full`` (a key whose area covers the case): the description, the staff's last note, the address and
+    the coordinates as filed.  Anyone else gets what the public map shows: the grid for an address, the
+    coordinates to ``GEOJSON_DECIMALS`` places (about 11 m), the status for notes."""
     closed = case.status in CLOSED
-    notes = getattr(case, "last_notes", None)
+    notes = getattr(case, "last_notes", None) if full else None
+    decimals = 6 if full else GEOJSON_DECIMALS
     agency = case.handler_department.name if case.handler_department_id else (
         case.handler_area.name if case.handler_area_id else None)
     due = case.resolve_due or case.accept_due
@@ -97,17 +105,17 @@ def request_dict(case: Case, *, build_url, with_description: bool) -> dict:
         "status_notes": notes or case.get_status_display(),
         "service_name": case.category.name,
         "service_code": case.category.code,
-        "description": case.description if with_description else None,
+        "description": case.description if full else None,
         "agency_responsible": agency,
         "service_notice": None,
         "requested_datetime": _iso(case.created_at),
         "updated_datetime": _iso(case.closed_at if closed and case.closed_at else case.updated_at),
         "expected_datetime": _iso(due),
-        "address": case.address or case.area.name,
+        "address": (case.address or case.area.name) if full else case.area.name,
         "address_id": None,
         "zipcode": None,
-        "lat": round(case.lat, 6) if case.lat is not None else None,
-        "long": round(case.lng, 6) if case.lng is not None else None,
+        "lat": round(case.lat, decimals) if case.lat is not None else None,
+        "long": round(case.lng, decimals) if case.lng is not None else None,
         "media_url": _public_photo_url(case, build_url),
     })
 
@@ -258,7 +266,30 @@ def _attributes(category: Category, answers: Mapping[str, list[str]]) -> dict:
     return result
 
 
-def submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list[str]]) -> Submitted:
+CLIENT_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def _repeat(key: ApiKey, client_key: str) -> Submitted | None:
+    first = Open311Request.objects.filter(api_key=key, client_key=client_key).select_related("case").first()
+    return Submitted(first, first.case) if first is not None else None
+
+
+def submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list[str]],
+           client_key: str = "") -> Submitted:
+    """Check and store one report (and file it as a case unless its street reviews reports first).
+
+    With ``client_key``, a repeat from the same API key returns what the first call stored."""
+    client_key = (client_key or "").strip()
+    if client_key:
+        if not CLIENT_KEY_RE.match(client_key):
+            raise Open311Error(400, _("The idempotency key has 1 to 64 letters, digits or ._:- characters."))
+        if (first := _repeat(key, client_key)) is not None:
+            return first
+    return _submit(key, params, attributes, client_key)
+
+
+def _submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list[str]],
+            client_key: str) -> Submitted:
     """File a POSTed request (or hold it for review when its street asks for that)."""
     code = (params.get("service_code") or "").strip()
     category = service_categories().filter(code=code).first() if code else None
@@ -272,7 +303,7 @@ def submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list
         raise Open311Error(400, _("lat/long are outside WGS-84 ranges."))
     if lat is None and not address:
         raise Open311Error(400, _("A location is required: lat and long, or address_string."))
-    description = _text(params, "description", 4000)
+    description = _text(params, "description", Case._meta.get_field("description").max_length)
     media_url = _text(params, "media_url", 500)
     if media_url:
         try:
@@ -280,7 +311,22 @@ def submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list
         except ValidationError:
             raise Open311Error(400, _("media_url is not an http(s) URL.")) from None
     phone = _text(params, "phone", 20)
+    if phone:
+        try:
+            phone = validate_callback_phone(phone)
+        except ValidationError as exc:
+            raise Open311Error(400, _("phone: %(error)s") % {"error": " ".join(exc.messages)}) from None
+    email = _text(params, "email", 254)
+    if email:  # checked, not kept: Linli calls back by phone only
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Open311Error(400, _("email is not a valid e-mail address.")) from None
     name = " ".join(filter(None, [_text(params, "first_name", 25), _text(params, "last_name", 25)]))
+    name_max = Case._meta.get_field("caller_name").max_length
+    if len(name) > name_max:
+        raise Open311Error(400, _("first_name and last_name together are longer than %(n)d characters.")
+                           % {"n": name_max})
     answers = _attributes(category, attributes)
 
     area = key.area
@@ -297,11 +343,17 @@ def submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, list
 
     data = {"service_code": code, "lat": lat, "long": lng, "address_string": address,
             "description": description, "name": name, "phone": phone, "area": area.code}
-    request = Open311Request(token=uuid.uuid4(), api_key=key, data=data, attributes=answers, media_url=media_url)
+    request = Open311Request(token=uuid.uuid4(), api_key=key, data=data, attributes=answers, media_url=media_url,
+                             client_key=client_key)
     review = StreetOpen311Settings.objects.filter(street=street, review_before_filing=True).exists()
-    with transaction.atomic():
-        request.save()
-        case = None if review else file_request(request)
+    try:
+        with transaction.atomic():
+            request.save()
+            case = None if review else file_request(request)
+    except IntegrityError:
+        if client_key and (first := _repeat(key, client_key)) is not None:
+            return first  # the same key arrived twice at once: the other call stored it
+        raise
     return Submitted(request, case)
 
 

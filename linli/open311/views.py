@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from linli.core.auth import client_ip
+
 from . import services
 from .formats import error, respond
 from .models import ApiKey
@@ -33,7 +35,7 @@ def open311_view(methods: list[str]):
                 return error("json", 404, _("Formats are json and xml."))
             params = _params(request)
             key = ApiKey.objects.select_related("area").for_raw(params.get("api_key", ""))
-            ident = f"key:{key.pk}" if key else f"ip:{request.META.get('REMOTE_ADDR', '')}"
+            ident = f"key:{key.pk}" if key else f"ip:{client_ip(request)}"
             limit = settings.LINLI_OPEN311_PER_MINUTE_KEY if key else settings.LINLI_OPEN311_PER_MINUTE_IP
             if services.rate_limited("calls", ident, limit):
                 return error(fmt, 429, _("Too many requests; please wait a minute."))
@@ -100,14 +102,15 @@ def requests(request, fmt, params, key):
     services.status_notes_for(cases)
     return respond(fmt, "service_requests", [
         services.request_dict(c, build_url=request.build_absolute_uri,
-                              with_description=services.can_see_description(key, c)) for c in cases])
+                              full=services.can_see_description(key, c)) for c in cases])
 
 
 def _create(request, fmt, params):
     key = services.authenticate(params.get("api_key"))
     if services.rate_limited("writes", f"key:{key.pk}", settings.LINLI_OPEN311_WRITES_PER_MINUTE):
         return error(fmt, 429, _("Too many requests; please wait a minute."))
-    submitted = services.submit(key, params, _attribute_answers(request))
+    client_key = request.headers.get("Idempotency-Key") or params.get("idempotency_key", "")
+    submitted = services.submit(key, params, _attribute_answers(request), client_key=client_key)
     notice = _("Thank you. The street office will handle it within its deadlines.")
     if submitted.case is None:
         return respond(fmt, "service_requests", [
@@ -122,7 +125,7 @@ def request_detail(request, request_id, fmt, params, key):
     services.status_notes_for([case])
     return respond(fmt, "service_requests", [
         services.request_dict(case, build_url=request.build_absolute_uri,
-                              with_description=services.can_see_description(key, case))])
+                              full=services.can_see_description(key, case))])
 
 
 @open311_view(["GET"])

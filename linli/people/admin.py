@@ -7,6 +7,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from linli.core.admin_site import MaskedFieldsMixin
+from linli.core.identifiers import mask_id_number, mask_mobile
+
 from .models import (
     ContributionEntry,
     PartyRecord,
@@ -67,7 +70,9 @@ class ContributionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(MaskedMixin, SimpleHistoryAdmin):
+class PersonAdmin(MaskedFieldsMixin, MaskedMixin, SimpleHistoryAdmin):
+    masked_fields = {"id_number": mask_id_number, "mobile": mask_mobile}
+    unmask_url_name, unmask_fields = "people:unmask", ("id_number", "mobile")  # the logged flow
     list_display = ("name", "gender", "age_display", "masked_id", "masked_phone", "area", "household")
     list_select_related = ("area", "household__unit__building")
     list_filter = ("area__level", "gender", "roles__role", "worker__occupation", "party__stage", "created_at")

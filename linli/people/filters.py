@@ -43,12 +43,12 @@ AGE_BAND_CHOICES = [
 ]
 RESERVE_VIEW = "reserve"
 
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_MASKED_MOBILE_RE = re.compile(r"^(1\d{2})\*{1,8}(\d{4})$")
-_MASKED_ID_RE = re.compile(r"^(\d{1,6})\*{4,14}(\d{3}[\dX])$")
-_SUFFIX_RE = re.compile(r"^\d{3}[\dX]$")
-_AREA_CODE_RE = re.compile(r"^\d{6}(\d{3}){0,3}$")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_MASKED_MOBILE_RE = re.compile(r"^(1[0-9]{2})\*{1,8}([0-9]{4})$")
+_MASKED_ID_RE = re.compile(r"^([0-9]{1,6})\*{4,14}([0-9]{3}[0-9X])$")
+_SUFFIX_RE = re.compile(r"^[0-9]{3}[0-9X]$")
+_AREA_CODE_RE = re.compile(r"^[0-9]{6}([0-9]{3}){0,3}$")
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.auth import client_ip
 from linli.core.scope import can, get_scoped_or_404, scope_for, scoped
 from linli.places.models import AreaLevel
 
@@ -38,7 +39,7 @@ def _url_or_none(name: str) -> str | None:
 
 def _client_ip(request: HttpRequest) -> str | None:
     try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+        return str(ipaddress.ip_address(client_ip(request)))
     except ValueError:
         return None
 

@@ -22,7 +22,7 @@ from linli.core.scope import Scope, scope_for
 from .geo import GeometryError, centre_of, validate_boundary
 from .models import Area, AreaLevel, Department, PartnerUnit, PartyOrg
 
-GRID_CODE_RE = re.compile(r"^\d{15}$")
+GRID_CODE_RE = re.compile(r"^[0-9]{15}$")
 MAX_NAME_LENGTH = Area._meta.get_field("name").max_length
 
 

@@ -39,7 +39,7 @@ def test_hotline_case_records_caller_callback_and_channel(client, tree, make_use
     assert event.actor == operator and event.data["entered_by"] == operator.pk
 
 
-@pytest.mark.parametrize("phone", ["", "12345", "1381234567a", "23800000000"])
+@pytest.mark.parametrize("phone", ["", "12345", "1381234567a", "23800000000", "15٤00001111", "023-6288١234"])
 def test_hotline_case_needs_a_valid_callback_number(client, tree, make_user, manhole, phone):
     login(client, make_user("hotline", "hotline_duty", tree.street_a))
     response = client.post(URL, {"channel": "hotline", "category": manhole.pk, "description": "来电",

@@ -3,6 +3,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from linli.cases.intake import duplicate_ref
 from linli.cases.models import Case, CaseEvent, CasePhoto, Category, Channel
 from linli.cases.services import file_case
 
@@ -127,11 +128,12 @@ def test_suspected_duplicates_are_shown_before_filing(client, rider, tree, make_
     earlier = file_case(category=manhole, channel="h5", description="井盖没了", lat=29.4010, lng=106.5010)
     response = post(login(client, rider), manhole, lat=29.4012, lng=106.5010)
     html = response.content.decode()
-    assert response.status_code == 409 and earlier.number in html and "我也遇到了" in html
+    assert response.status_code == 409 and "我也遇到了" in html and duplicate_ref(earlier) in html
+    assert earlier.number not in html and "井盖没了" not in html  # what a reporter needs, no more
     assert Case.objects.count() == 1
     preview = client.get(reverse("cases:report_duplicates"),
-                         {"category": manhole.pk, "lat": 29.4012, "lng": 106.5010})
-    assert earlier.number in preview.content.decode()
+                         {"category": manhole.pk, "lat": 29.4012, "lng": 106.5010}).content.decode()
+    assert duplicate_ref(earlier) in preview and "约 20 米" in preview and earlier.number not in preview
     confirmed = post(client, manhole, lat=29.4012, lng=106.5010, confirm_new="1")
     assert confirmed.status_code == 302 and Case.objects.count() == 2
 
@@ -140,7 +142,7 @@ def test_me_too_adds_support_instead_of_a_new_case(client, rider, tree):
     manhole = Category.objects.get(code="manhole")
     earlier = file_case(category=manhole, channel="h5", description="井盖没了", lat=29.4010, lng=106.5010)
     login(client, rider)
-    data = {"number": earlier.number, "category": manhole.pk, "lat": 29.4012, "lng": 106.5010}
+    data = {"ref": duplicate_ref(earlier), "category": manhole.pk, "lat": 29.4012, "lng": 106.5010}
     response = client.post(reverse("cases:report_support"), data)
     assert response.status_code == 302 and Case.objects.count() == 1
     client.post(reverse("cases:report_support"), data)  # twice by the same person counts once
@@ -154,7 +156,7 @@ def test_me_too_on_a_case_far_away_is_refused(client, rider, tree):
     manhole = Category.objects.get(code="manhole")
     earlier = file_case(category=manhole, channel="h5", description="井盖没了", lat=29.4010, lng=106.5010)
     response = login(client, rider).post(reverse("cases:report_support"), {
-        "number": earlier.number, "category": manhole.pk, "lat": 29.4015, "lng": 106.5030})
+        "ref": duplicate_ref(earlier), "category": manhole.pk, "lat": 29.4015, "lng": 106.5030})
     earlier.refresh_from_db()
     assert response.status_code == 400 and earlier.supporters == 0
 

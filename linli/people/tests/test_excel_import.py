@@ -373,3 +373,21 @@ def test_formatted_empty_rows_at_the_end_are_not_read(tree, monkeypatch):
     blank = [None] * len(excel.COLUMNS)
     report = run(xlsx([resident(1, tree.g1.code), *[blank] * 5, resident(2, tree.g1.code, 手机号="1")]))
     assert report.ok and report.total == 1
+
+
+# --- non-ASCII digits (issue 14, hole 5) ----------------------------------------------------------
+def test_full_width_id_and_mobile_match_the_person_already_on_file(tree, make_person):
+    person = make_person(tree.g1, name="旧名", mobile="15400007705")
+    full_width = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+    report = run(xlsx([{"姓名": "新名", "身份证号": person.id_number.translate(full_width),
+                        "手机号": "15４00007705"}]))
+    assert report.ok, report.errors
+    assert (report.created, report.updated) == (0, 1) and Person.objects.count() == 1
+    person.refresh_from_db()
+    assert person.name == "新名" and person.id_number.isascii() and person.mobile == "15400007705"
+
+
+def test_arabic_indic_digits_are_a_clear_error_and_write_nothing(tree):
+    report = run(xlsx([resident(1, tree.g1.code, 手机号="15٤00001111")]))
+    assert not report.ok and Person.objects.count() == 0
+    assert "手机号" in str(only_error(report))

@@ -1,16 +1,16 @@
 // Public map: the cases of the last 90 days from the GeoJSON endpoint (no personal data in it).
 (function () {
-  function text(value) { return document.createTextNode(value == null ? "" : String(value)); }
+  function textNode(value) { return document.createTextNode(value == null ? "" : String(value)); }
   function popup(p, el) {
     var box = document.createElement("div");
     var title = document.createElement("strong");
-    title.appendChild(text(p.category));
+    title.appendChild(textNode(p.category));
     box.appendChild(title);
     [p.status_label, p.grid, el.dataset.labelReported + " " + p.reported,
      p.closed ? el.dataset.labelClosed + " " + p.closed : null].forEach(function (line) {
       if (!line) return;
       box.appendChild(document.createElement("br"));
-      box.appendChild(text(line));
+      box.appendChild(textNode(line));
     });
     return box;
   }

@@ -10,6 +10,13 @@
   var CHONGQING = [29.4, 106.53];
 
   function $(id) { return document.getElementById(id); }
+  // Server fragments are parsed into an inert document and their nodes moved over: never assigned as markup.
+  function parse(html) { return new DOMParser().parseFromString(html || "", "text/html"); }
+  function swapIn(target, source) {
+    target.replaceChildren.apply(target, Array.prototype.map.call(source.childNodes, function (n) {
+      return document.importNode(n, true);
+    }));
+  }
 
   /* --- Map: tap to drop a pin; typed coordinates move it ------------------------------------------ */
   function setupMap(onPick) {
@@ -147,7 +154,7 @@
     var map = setupMap(located);
 
     function renderPhotos() {
-      list.innerHTML = "";
+      list.replaceChildren();
       blobs.forEach(function (blob, i) {
         var li = document.createElement("li"), img = document.createElement("img"), b = document.createElement("button");
         img.src = URL.createObjectURL(blob);
@@ -197,11 +204,11 @@
 
     var preview = $("report-duplicates-preview");
     function checkDuplicates() {
-      if (!category.value || !lat.value || !lng.value) { preview.innerHTML = ""; return; }
+      if (!category.value || !lat.value || !lng.value) { preview.replaceChildren(); return; }
       var q = new URLSearchParams({ category: category.value, lat: lat.value, lng: lng.value });
       fetch(d.duplicatesUrl + "?" + q, { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : ""; })
-        .then(function (html) { preview.innerHTML = html; })
+        .then(function (html) { swapIn(preview, parse(html).body); })
         .catch(function () { /* offline: the server checks again on submit */ });
     }
     category.addEventListener("change", function () { saveDraft(); checkDuplicates(); });
@@ -219,9 +226,9 @@
         .then(function (r) {
           if (r.ok && r.redirected) { clearDraft(); window.location.assign(r.url); return null; }
           return r.text().then(function (html) {
-            var doc = new DOMParser().parseFromString(html, "text/html");
+            var doc = parse(html);
             var feedback = doc.getElementById("report-feedback");
-            if (feedback) { $("report-feedback").innerHTML = feedback.innerHTML; }
+            if (feedback) { swapIn($("report-feedback"), feedback); }
             var confirm = doc.getElementById("id_confirm_new");
             if (confirm) { $("id_confirm_new").value = confirm.value; }
             say("");

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -157,6 +158,39 @@ class Supervisor:
                 signal.signal(sig, handler)
 
 
+PORT_WAIT_SECONDS = 30.0
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether a listening socket could be bound to ``host:port`` now (as gunicorn will, with SO_REUSEADDR)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_for_port(host: str, port: int, timeout: float = PORT_WAIT_SECONDS,
+                  log: Callable[[str], None] = print) -> bool:
+    """Wait until the port is free: after the web master was killed (SIGKILL), its orphaned workers hold
+    the socket until they notice and finish their requests (a few seconds); a restart waits for them
+    instead of failing to bind."""
+    deadline = time.monotonic() + timeout
+    told = False
+    while not port_is_free(host, port):
+        if time.monotonic() >= deadline:
+            return False
+        if not told:
+            log(_("Linli: port %(port)d is still held (by server processes of an earlier start?); waiting …")
+                % {"port": port})
+            told = True
+        time.sleep(0.5)
+    return True
+
+
 def serve(*, host: str, port: int, workers: int) -> int:
     env = {**os.environ, "LINLI_HOME": str(settings.LINLI_HOME),
            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "linli.settings")}
@@ -182,6 +216,9 @@ class Command(BaseCommand):
         if workers < 1:
             raise CommandError(_("--workers must be at least 1."))
         prepare(host=host, port=port, demo=not no_demo, stdout=self.stdout)
+        if not wait_for_port(host, port, log=lambda msg: print(msg, file=sys.stderr, flush=True)):
+            raise CommandError(_("Port %(port)d stays in use by another program; stop it or choose --port.")
+                               % {"port": port})
         code = serve(host=host, port=port, workers=workers)
         if code:
             raise CommandError(_("Linli stopped because a server process ended."), returncode=code)

@@ -14,6 +14,9 @@
     return map;
   }
 
+  // Leaflet treats a string as HTML: popups and tooltips always get DOM nodes built from text.
+  function textNode(value) { return document.createTextNode(value == null ? "" : String(value)); }
+
   function popup(feature, openLabel) {
     var p = feature.properties || {};
     var box = document.createElement("div");
@@ -49,7 +52,7 @@
       .then(function (data) {
         var layer = L.geoJSON(data, {
           style: STYLE,
-          onEachFeature: function (f, l) { l.bindPopup(popup(f, el.dataset.openLabel)); l.bindTooltip(f.properties.name); }
+          onEachFeature: function (f, l) { l.bindPopup(popup(f, el.dataset.openLabel)); l.bindTooltip(textNode((f.properties || {}).name)); }
         }).addTo(map);
         if (data.features.length) { fit(map, layer); }
         else { var empty = document.getElementById("grid-map-empty"); if (empty) { empty.hidden = false; } }
@@ -81,7 +84,7 @@
     var at = [parseFloat(el.dataset.pointLat), parseFloat(el.dataset.pointLng)];
     if (isNaN(at[0]) || isNaN(at[1])) { return; }
     var marker = L.circleMarker(at, { radius: 8, color: STYLE.color, weight: 2, fillOpacity: 0.6 }).addTo(map);
-    if (el.dataset.pointLabel) { marker.bindTooltip(el.dataset.pointLabel); }
+    if (el.dataset.pointLabel) { marker.bindTooltip(textNode(el.dataset.pointLabel)); }
     map.setView(at, 17);
     window.addEventListener("load", function () { map.invalidateSize(); map.setView(at, 17); });
   }

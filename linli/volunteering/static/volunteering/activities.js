@@ -1,6 +1,8 @@
 /* volunteering pages: the activity map (show or pick a point), the phone's position on check-in, print. */
 (function () {
   "use strict";
+  // Leaflet treats a string as HTML: the popup gets a DOM text node, never the place name as markup.
+  function textNode(value) { return document.createTextNode(value == null ? "" : String(value)); }
   var mapEl = document.getElementById("activity-map");
   if (mapEl && window.L) {
     var lat = parseFloat(mapEl.dataset.lat), lng = parseFloat(mapEl.dataset.lng);
@@ -9,7 +11,7 @@
     var marker = null;
     if (!isNaN(lat) && !isNaN(lng)) {
       marker = L.marker([lat, lng]).addTo(map);
-      if (mapEl.dataset.label) { marker.bindPopup(mapEl.dataset.label); }
+      if (mapEl.dataset.label) { marker.bindPopup(textNode(mapEl.dataset.label)); }
       map.setView([lat, lng], 16);
     } else {
       map.setView([29.38, 106.54], 13);

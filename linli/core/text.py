@@ -1,0 +1,40 @@
+"""Characters no input may carry, and text made safe for XML.
+
+C0 control characters (U+0000–U+001F) other than tab, line feed and carriage return, and DEL (U+007F),
+have no business in a name, an address or a description: a NUL breaks PostgreSQL, an ESC colours a
+terminal, and most of them make an XML document not well-formed.  They are refused at the door
+(``middleware.RejectControlCharactersMiddleware``) and never written into XML (``xml_text``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Not allowed anywhere in an XML 1.0 document: the C0 controls above (DEL is allowed but pointless),
+# lone surrogates, and the two non-characters U+FFFE and U+FFFF.
+_XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def has_control(value: str) -> bool:
+    return bool(CONTROL_RE.search(value))
+
+
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string in a parsed JSON value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item)
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters XML 1.0 cannot carry."""
+    return _XML_INVALID_RE.sub("", value)
