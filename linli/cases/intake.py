@@ -28,10 +28,11 @@ from linli.core.scope import scope_for
 from linli.places.geo import InvalidCoordinates, locate, parse_lat_lng
 from linli.places.models import Area, AreaLevel
 
-from .models import Case, CaseEvent, CasePhoto, Category, Channel, Status, StreetCaseSettings
+from .models import Case, CaseEvent, CasePhoto, Category, Channel, StreetCaseSettings
 from .photos import MAX_REPORT_PHOTOS, CheckedImage, ProbedImage, finish_image, probe_upload, save_photo
 from .presentation import event_label
 from .services import distance_m, file_case, support, suspected_duplicates
+from .workflow import RATEABLE
 
 MAX_DESCRIPTION = 500
 MAX_STAFF_DESCRIPTION = 2000
@@ -460,7 +461,6 @@ def my_case(user, number: str) -> Case:
     return case
 
 
-RATEABLE = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
 
 
 def can_rate(case: Case) -> bool:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from linli.places.models import Area, AreaLevel, Department
 
+from . import workflow
 from .hooks import after_step
 from .models import (
     ESCALATION_ORDER,
@@ -29,7 +30,7 @@ from .models import (
 )
 from .notify import after_commit
 from .permissions import actors_for
-from .workflow import REOPEN_ON_DISSATISFIED, TRANSITIONS, Actor
+from .workflow import TRANSITIONS, Actor
 from .worktime import WorkCalendar
 
 
@@ -182,9 +183,9 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
     now = timezone.now()
     before = case.status
     data: dict = {}
-    if action == "accept":
-        case.accepted_at = now
-    elif action == "reject":
+    rating = None
+    # What the table cannot know: the parameters of a step, checked here; the rest is workflow.apply.
+    if action == "reject":
         reason = params.get("reason", "invalid")
         _require(reason in ("invalid", "duplicate"), _("Unknown reason."))
         data["reason"] = reason
@@ -193,44 +194,24 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
             _require(original is not None and original.pk != case.pk, _("Name the case this one duplicates."))
             case.duplicate_of = original
             Case.objects.filter(pk=original.pk).update(supporters=F("supporters") + 1)
-        case.closed_at = now
     elif action == "dispatch":
         level = params.get("level") or route(case.category, case.area).level
-        unit = params.get("unit")
-        target = _dispatch_target(case, level, unit)
+        target = _dispatch_target(case, level, params.get("unit"))
         case.level, case.handler_area, case.handler_department = target.level, target.area, target.department
-        case.resolve_due = WorkCalendar().add_days(now, case.category.resolve_days)
         data["level"] = case.level
     elif action == "escalate":
         level = next_level(case)
         _require(level is not None, _("A district department is the highest level; it cannot be escalated."))
         target = _dispatch_target(case, level, params.get("unit"))
         case.level, case.handler_area, case.handler_department = target.level, target.area, target.department
-        case.escalated = True
-        # The new level gets a fresh resolve deadline; the old one is kept in the event.
         data.update(level=level, previous_due=case.resolve_due.isoformat() if case.resolve_due else None)
-        case.resolve_due = WorkCalendar().add_days(now, case.category.resolve_days)
-    elif action == "return":
-        case.handler_area = case.handler_department = None
-    elif action == "resolve":
-        case.resolved_at = now
-    elif action == "fail_verification":
-        case.resolved_at = None
-    elif action == "close":
-        case.closed_at = now
     elif action == "rate":
         rating = params.get("rating")
         _require(rating in Rating.values, _("Choose satisfied, basically satisfied or dissatisfied."))
-        case.rating = rating
         data["rating"] = rating
-        if rating == Rating.DISSATISFIED:
-            case.status = REOPEN_ON_DISSATISFIED
-            case.resolved_at = case.closed_at = None
     elif action == "supervise":
         _require(not case.supervised, _("This case is already under supervision."))
-        case.supervised = True
-    if step.target is not None:
-        case.status = step.target
+    workflow.apply(case, step, now, WorkCalendar(), rating=rating)
     case.save()
     event = CaseEvent.objects.create(case=case, action=action, from_status=before, to_status=case.status,
                                      actor=None if system else user, note=note, data=data)

@@ -1,15 +1,20 @@
 """The case state machine, as a table you can read.
 
-Each row: action → (states it may start from, state it leads to, who may do it, what it needs).
-``services.transition`` is the only code that changes a case's status; it looks the action up here.
+Each row: action → (states it may start from, state it leads to, who may do it, what it needs, what it
+does to the case besides its status).  ``services.transition`` is the only code that changes a case; it
+looks the action up here and applies the row with ``apply``, the same pure function the demo's
+simulated history uses, so the demo cannot drift from the real loop.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.utils.translation import gettext_lazy as _
 
+from .models import Case, Rating
 from .models import Status as S
 
 
@@ -25,6 +30,16 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Effects:
+    """What a step does to a case besides its status."""
+
+    stamp: tuple[str, ...] = ()        # times set to the moment of the step
+    clear: tuple[str, ...] = ()        # fields emptied
+    flag: tuple[str, ...] = ()         # booleans set
+    new_resolve_due: bool = False      # a fresh resolve deadline from the step (dispatch, escalate)
+
+
+@dataclass(frozen=True)
 class Transition:
     action: str
     label: str
@@ -33,30 +48,77 @@ class Transition:
     actors: tuple[str, ...]
     needs_note: bool = False
     needs_photo: bool = False
+    effects: Effects = field(default_factory=Effects)
 
 
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
-    Transition("accept", _("Accept"), (S.REPORTED,), S.ACCEPTED, (Actor.DISPATCHER,)),
-    Transition("reject", _("Reject"), (S.REPORTED,), S.REJECTED, (Actor.DISPATCHER,), needs_note=True),
-    Transition("dispatch", _("Dispatch"), (S.ACCEPTED,), S.DISPATCHED, (Actor.DISPATCHER,)),
+    Transition("accept", _("Accept"), (S.REPORTED,), S.ACCEPTED, (Actor.DISPATCHER,),
+               effects=Effects(stamp=("accepted_at",))),
+    Transition("reject", _("Reject"), (S.REPORTED,), S.REJECTED, (Actor.DISPATCHER,), needs_note=True,
+               effects=Effects(stamp=("closed_at",))),
+    Transition("dispatch", _("Dispatch"), (S.ACCEPTED,), S.DISPATCHED, (Actor.DISPATCHER,),
+               effects=Effects(new_resolve_due=True)),
     Transition("start", _("Start handling"), (S.DISPATCHED,), S.IN_PROGRESS, (Actor.HANDLER,)),
     Transition("resolve", _("Mark resolved"), (S.DISPATCHED, S.IN_PROGRESS), S.RESOLVED, (Actor.HANDLER,),
-               needs_note=True, needs_photo=True),
+               needs_note=True, needs_photo=True, effects=Effects(stamp=("resolved_at",))),
+    # The new level gets a fresh resolve deadline; the old one is kept in the event.
     Transition("escalate", _("Escalate"), (S.DISPATCHED, S.IN_PROGRESS), S.DISPATCHED,
-               (Actor.HANDLER, Actor.DISPATCHER, Actor.SYSTEM), needs_note=True),
+               (Actor.HANDLER, Actor.DISPATCHER, Actor.SYSTEM), needs_note=True,
+               effects=Effects(flag=("escalated",), new_resolve_due=True)),
     Transition("return", _("Return to dispatcher"), (S.DISPATCHED, S.IN_PROGRESS), S.ACCEPTED,
-               (Actor.HANDLER,), needs_note=True),
+               (Actor.HANDLER,), needs_note=True, effects=Effects(clear=("handler_area", "handler_department"))),
     Transition("verify", _("Verify"), (S.RESOLVED,), S.VERIFIED, (Actor.VERIFIER,)),
     Transition("fail_verification", _("Verification failed"), (S.RESOLVED,), S.IN_PROGRESS, (Actor.VERIFIER,),
-               needs_note=True),
-    Transition("close", _("Close"), (S.VERIFIED,), S.CLOSED, (Actor.DISPATCHER,)),
+               needs_note=True, effects=Effects(clear=("resolved_at",))),
+    Transition("close", _("Close"), (S.VERIFIED,), S.CLOSED, (Actor.DISPATCHER,),
+               effects=Effects(stamp=("closed_at",))),
     Transition("rate", _("Rate"), (S.RESOLVED, S.VERIFIED, S.CLOSED), None, (Actor.REPORTER,)),
     Transition("supervise", _("Put under supervision"), tuple(s for s in S.values if s not in
-               (S.CLOSED, S.REJECTED)), None, (Actor.SUPERVISOR,), needs_note=True),
+               (S.CLOSED, S.REJECTED)), None, (Actor.SUPERVISOR,), needs_note=True,
+               effects=Effects(flag=("supervised",))),
 ]}
 
-# A dissatisfied rating reopens the case to the handler.
-REOPEN_ON_DISSATISFIED = S.IN_PROGRESS
+
+@dataclass(frozen=True)
+class Reopen:
+    """A row for what a rating does: a dissatisfied reporter reopens the case to the handler."""
+
+    rating: str
+    target: str
+    effects: Effects
+
+
+REOPEN = Reopen(Rating.DISSATISFIED, S.IN_PROGRESS, Effects(clear=("resolved_at", "closed_at")))
+REOPEN_ON_DISSATISFIED = REOPEN.target
+RATEABLE = TRANSITIONS["rate"].sources  # a case can be rated once resolved, verified or closed
+
+
+class Calendar(Protocol):
+    def add_days(self, start: dt.datetime, days: int) -> dt.datetime: ...
+
+
+def _effects(case: Case, effects: Effects, at: dt.datetime, calendar: Calendar) -> None:
+    for name in effects.stamp:
+        setattr(case, name, at)
+    for name in effects.clear:
+        setattr(case, name, None)
+    for name in effects.flag:
+        setattr(case, name, True)
+    if effects.new_resolve_due:
+        case.resolve_due = calendar.add_days(at, case.category.resolve_days)
+
+
+def apply(case: Case, step: Transition, at: dt.datetime, calendar: Calendar, *, rating: str | None = None) -> None:
+    """Apply one row of the table to ``case`` in memory (the caller checks, routes and saves): its status,
+    times, flags and deadline, and for a rating the rating and a reopening if it is dissatisfied."""
+    _effects(case, step.effects, at, calendar)
+    if step.target is not None:
+        case.status = step.target
+    if rating is not None:
+        case.rating = rating
+        if rating == REOPEN.rating:
+            case.status = REOPEN.target
+            _effects(case, REOPEN.effects, at, calendar)
 
 
 def allowed_from(status: str) -> list[Transition]:

@@ -55,7 +55,7 @@ from linli.cases.models import (
     Rating,
     Status,
 )
-from linli.cases.workflow import REOPEN_ON_DISSATISFIED, TRANSITIONS
+from linli.cases.workflow import TRANSITIONS, apply
 from linli.cases.worktime import WorkCalendar, load_official_holidays
 from linli.core.models import User
 from linli.people.models import Person, Role, RoleAssignment, WorkerProfile
@@ -392,8 +392,7 @@ class Simulator:
         before, previous = c.status, c.resolve_due
         nxt = ESCALATION_ORDER[ESCALATION_ORDER.index(c.level) + 1]
         self.route(c, nxt, self.escalation_unit(c) if nxt == HandlerLevel.DEPARTMENT else None)
-        c.escalated, c.status = True, Status.DISPATCHED
-        c.resolve_due = self.cal.add_days(at, c.category.resolve_days)
+        apply(c, TRANSITIONS["escalate"], at, self.cal)
         self.log(s, "escalate", at, actor, before, note,
                  {"level": nxt, "previous_due": previous.isoformat() if previous else None})
 
@@ -410,37 +409,20 @@ class Simulator:
                 return None
             raise AssertionError(f"demo case story: {action} from {c.status}")
         actor = self.actor(s, role)
-        before, data = c.status, {}
-        if action == "accept":
-            c.accepted_at = at
-        elif action == "reject":
-            data["reason"] = params.get("reason", "invalid")
-            c.closed_at = at
-        elif action == "dispatch":
-            self.route(c, params.get("level"), params.get("unit"))
-            c.resolve_due = self.cal.add_days(at, c.category.resolve_days)
-            data["level"] = c.level
-        elif action == "return":
-            c.handler_area = c.handler_department = None
-        elif action == "resolve":
-            c.resolved_at = at
-            s.resolver = actor
-        elif action == "fail_verification":
-            c.resolved_at = None
-        elif action == "close":
-            c.closed_at = at
-        elif action == "rate":
-            c.rating = data["rating"] = params["rating"]
-            if c.rating == Rating.DISSATISFIED:
-                c.status = REOPEN_ON_DISSATISFIED
-                c.resolved_at = c.closed_at = None
-        elif action == "supervise":
-            c.supervised = True
         if action == "escalate":
             self.escalate(s, at, actor, note)
             return s.events[-1][0]
-        if rule.target is not None:
-            c.status = rule.target
+        before, data = c.status, {}
+        if action == "reject":
+            data["reason"] = params.get("reason", "invalid")
+        elif action == "dispatch":
+            self.route(c, params.get("level"), params.get("unit"))
+            data["level"] = c.level
+        elif action == "resolve":
+            s.resolver = actor
+        elif action == "rate":
+            data["rating"] = params["rating"]
+        apply(c, rule, at, self.cal, rating=params.get("rating") if action == "rate" else None)
         event = self.log(s, action, at, actor, before, note, data)
         if action == "resolve":
             s.photos.append(PhotoSpec(CasePhoto.Kind.RESULT, event, at, uuid.uuid4(), "after"))

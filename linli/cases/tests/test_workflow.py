@@ -152,3 +152,37 @@ def test_events_are_append_only_log(case, actors):
 def test_next_level_of_department_is_none(case):
     case.level = HandlerLevel.DEPARTMENT
     assert services.next_level(case) is None
+
+
+class _Days:
+    """A calendar where a working day is a calendar day (enough to check which deadline is set)."""
+
+    def add_days(self, start, days):
+        import datetime as dt
+
+        return start + dt.timedelta(days=days)
+
+
+def test_the_table_holds_each_steps_effects_applied_by_one_pure_function(categories, tree):
+    import datetime as dt
+
+    from linli.cases.models import Case, Rating
+    from linli.cases.workflow import REOPEN, TRANSITIONS, apply
+
+    at = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    case = Case(category=categories.manhole, status=Status.REPORTED, handler_area=tree.g1)
+    apply(case, TRANSITIONS["accept"], at, _Days())
+    assert case.status == Status.ACCEPTED and case.accepted_at == at and case.resolve_due is None
+    apply(case, TRANSITIONS["dispatch"], at, _Days())
+    assert case.resolve_due == at + dt.timedelta(days=categories.manhole.resolve_days)
+    apply(case, TRANSITIONS["resolve"], at, _Days())
+    assert case.status == Status.RESOLVED and case.resolved_at == at
+    apply(case, TRANSITIONS["rate"], at, _Days(), rating=Rating.SATISFIED)
+    assert case.status == Status.RESOLVED and case.rating == Rating.SATISFIED  # rating alone changes no status
+    apply(case, TRANSITIONS["rate"], at, _Days(), rating=Rating.DISSATISFIED)
+    assert case.status == REOPEN.target == Status.IN_PROGRESS and case.resolved_at is None and case.closed_at is None
+    apply(case, TRANSITIONS["return"], at, _Days())
+    assert case.handler_area is None and case.status == Status.ACCEPTED
+    apply(case, TRANSITIONS["supervise"], at, _Days())
+    assert case.supervised and case.status == Status.ACCEPTED
+    assert case.pk is None  # pure: nothing was saved

@@ -63,7 +63,7 @@ HTML_SINKS = re.compile(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|documen
                         r"new\s+Function\s*\(")
 # Leaflet's bindPopup/bindTooltip/setContent treat a string as HTML: the argument must be a DOM builder.
 LEAFLET_CONTENT = re.compile(r"\.(bindPopup|bindTooltip|setContent|setTooltipContent|setPopupContent)\(\s*([^)]*)")
-DOM_BUILDERS = ("textNode(", "popup(")
+DOM_BUILDERS = ("textNode(", "popup(", "textBox(", "document.createTextNode(")
 
 
 def leaflet_problems(text: str) -> list[str]:

@@ -1,0 +1,1 @@
+"""The volunteering pages, one module per subject (see ``urls.py``)."""
