@@ -18,6 +18,7 @@ urlpatterns = [
     path("people/", include("linli.people.urls")),
     path("cases/", include("linli.cases.urls")),
     path("volunteering/", include("linli.volunteering.urls_activities")),
+    path("care/", include("linli.care.urls")),
     path("open311/", include("linli.open311.urls")),
     path("points/", include("linli.volunteering.urls")),
     path("api/", include("linli.api.urls")),

@@ -563,6 +563,10 @@ class HelpService(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def price_yuan(self) -> str:
+        return f"{self.price_fen // 100}.{self.price_fen % 100:02d}"
+
     @classmethod
     def scope_q(cls, scope) -> Q:
         return scope.area_q("area__code")
@@ -604,3 +608,7 @@ class HelpBooking(models.Model):
     @classmethod
     def scope_q(cls, scope) -> Q:
         return _person_scope_q(scope, "recipient__person_id")
+
+
+# The label of ``roles.CARE_WORKER`` in ``people.Role``, translated in this app's catalogue.
+CARE_WORKER_LABEL = _("Care worker")

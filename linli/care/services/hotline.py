@@ -144,7 +144,10 @@ def on_duty(area: Area, at: dt.datetime | None = None) -> list[Person]:
 
 def duty_now(user, at: dt.datetime | None = None) -> DutySlot | None:
     """The slot the user sits now (their own or swapped to them), or None (two queries)."""
-    person_id = getattr(user, "person_id", None)
+    return duty_now_of(getattr(user, "person_id", None), at)
+
+
+def duty_now_of(person_id: int | None, at: dt.datetime | None = None) -> DutySlot | None:
     if not person_id:
         return None
     local = timezone.localtime(at or timezone.now())
