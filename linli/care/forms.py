@@ -109,7 +109,8 @@ class VisitForm(forms.Form):
 
     mode = forms.ChoiceField(label=_("How"), choices=Visit.Mode.choices, widget=forms.RadioSelect,
                              initial=Visit.Mode.IN_PERSON)
-    started_at = forms.DateTimeField(label=_("Started at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    started_at = forms.DateTimeField(label=_("Started at"),
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=720, initial=20)
     health = forms.ChoiceField(label=_("Health"), choices=LEVELS, widget=forms.RadioSelect, initial="good")
     home_safety = forms.ChoiceField(label=_("Home safety"), choices=LEVELS, widget=forms.RadioSelect,

@@ -531,6 +531,9 @@ class ErrandEvent(models.Model):
         verbose_name_plural = _("errand events")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.errand_id} {self.action}"
+
 
 # --- the six helps -------------------------------------------------------------------------------------------
 

@@ -17,9 +17,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
 
-from .forms import BookForm, CallForm, CompleteForm, DeliverForm, DispatchForm, ErrandForm, ReasonForm, SlotForm, SwapForm
+from .forms import (
+    BookForm,
+    CallForm,
+    CompleteForm,
+    DeliverForm,
+    DispatchForm,
+    ErrandForm,
+    ReasonForm,
+    SlotForm,
+    SwapForm,
+)
 from .models import Call, DutySlot, Errand, HelpBooking, HelpService
-from .services import access, errands, helps, hotline
+from .services import access, errands, helps
+from .services import hotline as hotline_rules
 from .services.access import CareError
 from .views import fail, page, pick_person
 
@@ -35,7 +46,7 @@ def _form_errors(request: HttpRequest, form) -> None:
 @login_required
 @require_GET
 def hotline(request: HttpRequest) -> HttpResponse:
-    areas = list(hotline.hotline_areas(request.user).order_by("code")[:50])
+    areas = list(hotline_rules.hotline_areas(request.user).order_by("code")[:50])
     if not areas:
         raise Http404
     area = areas[0]
@@ -51,18 +62,20 @@ def hotline(request: HttpRequest) -> HttpResponse:
     except ValueError:
         week = 0
     first = monday + dt.timedelta(weeks=week)
-    shifts = hotline.roster(area, first, 7)
+    shifts = hotline_rules.roster(area, first, 7)
     days = [(first + dt.timedelta(days=n), [s for s in shifts if s.date == first + dt.timedelta(days=n)])
             for n in range(7)]
-    found = hotline.find_person(request.user, request.GET.get("q", "")) if request.GET.get("q") else None
+    found = hotline_rules.find_person(request.user, request.GET.get("q", ""), area) if request.GET.get("q") else None
     services = list(HelpService.objects.filter(active=True, area__code__in=[area.code[:9], area.code]).select_related(
         "provider"))
-    may_call = hotline.may_take_calls(request.user, area)
-    calls = scoped(Call.objects.filter(area=area), request.user).select_related("person", "taken_by__person")
+    may_call = hotline_rules.may_take_calls(request.user, area)
+    calls = (Call.objects.filter(area=area) if may_call else scoped(Call.objects.filter(area=area), request.user)
+             ).select_related("person", "taken_by__person")
     context = {
         "areas": areas, "area": area, "days": days, "week": week, "today": today, "found": found,
-        "q": request.GET.get("q", "")[:50], "on_duty": hotline.on_duty(area), "me_on_duty": hotline.duty_now(request.user),
-        "may_call": may_call, "may_plan": hotline.may_plan_roster(request.user, area),
+        "q": request.GET.get("q", "")[:50], "on_duty": hotline_rules.on_duty(area),
+        "me_on_duty": hotline_rules.duty_now(request.user),
+        "may_call": may_call, "may_plan": hotline_rules.may_plan_roster(request.user, area),
         "call_form": CallForm(areas=areas, services=services, initial={"area": area.pk}) if may_call else None,
         "slot_form": SlotForm(areas=areas, initial={"area": area.pk}), "swap_form": SwapForm(),
         **page(calls, request, {"area": area.pk, "week": week}),
@@ -73,7 +86,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def call_new(request: HttpRequest) -> HttpResponse:
-    areas = list(hotline.hotline_areas(request.user).order_by("code")[:50])
+    areas = list(hotline_rules.hotline_areas(request.user).order_by("code")[:50])
     services = HelpService.objects.filter(active=True).select_related("provider")
     form = CallForm(request.POST, areas=areas, services=services)
     if not areas:
@@ -83,14 +96,14 @@ def call_new(request: HttpRequest) -> HttpResponse:
         return redirect("care:hotline")
     data = form.cleaned_data
     area = next(a for a in areas if a.pk == data["area"])
-    person = scoped(Person.objects.select_related("area", "household__unit__building"), request.user).filter(
-        pk=data["person"]).first()
+    person = hotline_rules.hotline_people(request.user, area).select_related(
+        "area", "household__unit__building").filter(pk=data["person"]).first()
     if person is None:
         messages.error(request, _("No such person in your area."))
         return redirect(reverse("care:hotline") + f"?area={area.pk}")
     service = services.filter(pk=data["service"]).first() if data.get("service") else None
     try:
-        _call, made = hotline.log_call(
+        _call, made = hotline_rules.log_call(
             request.user, area, caller_name=data["caller_name"], callback_phone=data["callback_phone"],
             person=person, request_type=data["request_type"], notes=data["notes"],
             errand_kind=data.get("errand_kind") or "", category=data.get("category"), service=service,
@@ -107,7 +120,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def slot_new(request: HttpRequest) -> HttpResponse:
-    areas = list(hotline.hotline_areas(request.user).order_by("code")[:50])
+    areas = list(hotline_rules.hotline_areas(request.user).order_by("code")[:50])
     form = SlotForm(request.POST, areas=areas)
     if not areas:
         raise Http404
@@ -119,7 +132,7 @@ def slot_new(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("No such person in this community."))
         else:
             try:
-                hotline.add_slot(request.user, area, weekday=data["weekday"], starts=data["starts"],
+                hotline_rules.add_slot(request.user, area, weekday=data["weekday"], starts=data["starts"],
                                  ends=data["ends"], person=person)
             except CareError as exc:
                 fail(request, exc)
@@ -138,7 +151,7 @@ def swap_new(request: HttpRequest) -> HttpResponse:
         _form_errors(request, form)
         return redirect("care:hotline")
     data = form.cleaned_data
-    areas = hotline.hotline_areas(request.user)
+    areas = hotline_rules.hotline_areas(request.user)
     slot = DutySlot.objects.filter(pk=data["slot"], area__in=areas).select_related("area").first()
     if slot is None:
         raise Http404
@@ -147,7 +160,7 @@ def swap_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("No such person in this community."))
         return redirect("care:hotline")
     try:
-        hotline.swap(request.user, slot, date=data["date"], replacement=replacement, reason=data["reason"])
+        hotline_rules.swap(request.user, slot, date=data["date"], replacement=replacement, reason=data["reason"])
     except CareError as exc:
         fail(request, exc)
     else:

@@ -8,9 +8,11 @@ agent laid out the difference and returns no change.  Every step is an ``ErrandE
 
 from __future__ import annotations
 
+import contextlib
+
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,14 +42,23 @@ def may_dispatch(user, area_code: str) -> bool:
         scope.covers_code(area_code) or _hotline_covers(user, area_code))
 
 
+def hotline_codes(user) -> list[str]:
+    """Codes of the units the user holds hotline duty in (one query, cached on the user)."""
+    cached = getattr(user, "_care_hotline_codes", None)
+    if cached is not None:
+        return cached
+    person_id = getattr(user, "person_id", None)
+    codes = list(RoleAssignment.objects.current().filter(person_id=person_id, role=roles.HOTLINE_DUTY,
+                                                         area__isnull=False).values_list("area__code", flat=True)
+                 ) if person_id else []
+    with contextlib.suppress(AttributeError):
+        user._care_hotline_codes = codes
+    return codes
+
+
 def _hotline_covers(user, area_code: str) -> bool:
     """Hotline duty is held in a community: the errands of that community (not an area role of the scope)."""
-    person_id = getattr(user, "person_id", None)
-    if not person_id:
-        return False
-    codes = RoleAssignment.objects.current().filter(person_id=person_id, role=roles.HOTLINE_DUTY,
-                                                    area__isnull=False).values_list("area__code", flat=True)
-    return any(area_code.startswith(c) for c in codes)
+    return any(area_code.startswith(c) for c in hotline_codes(user))
 
 
 def agents_for(area_code: str) -> QuerySet:
@@ -59,7 +70,15 @@ def agents_for(area_code: str) -> QuerySet:
 
 
 def visible_errands(user) -> QuerySet:
-    return scoped(Errand.objects.all(), user)
+    """Errands in the user's scope, those sent to them or done for them, and those of their hotline's community."""
+    qs = scoped(Errand.objects.all(), user)
+    codes = hotline_codes(user)
+    if not codes:
+        return qs
+    q = Q(pk__in=[])
+    for code in codes:
+        q |= Q(area__code__gte=code, area__code__lt=str(int(code) + 1).zfill(len(code)))
+    return Errand.objects.filter(Q(pk__in=qs.values("pk")) | q)
 
 
 def errand_or_404(user, pk: int) -> Errand:

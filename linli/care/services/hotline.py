@@ -161,12 +161,22 @@ def duty_now_of(person_id: int | None, at: dt.datetime | None = None) -> DutySlo
     return mine
 
 
-def find_person(user, query: str) -> list[Person]:
-    """People in the user's scope by exact mobile number or by name (at most 20)."""
+def hotline_people(user, area: Area) -> QuerySet:
+    """The people a hotline may act for: those of its community, for whoever may take its calls."""
+    if not may_take_calls(user, area):
+        return Person.objects.none()
+    low = area.code[:12]
+    high = str(int(low) + 1).zfill(len(low))
+    return Person.objects.filter(area__code__gte=low, area__code__lt=high)
+
+
+def find_person(user, query: str, area: Area | None = None) -> list[Person]:
+    """People by exact mobile number or by name (at most 20): the hotline's community, else the user's scope."""
     query = (query or "").strip()
     if not query or len(query) > 50:
         return []
-    qs = scoped(Person.objects.select_related("area", "household__unit__building"), user)
+    base = hotline_people(user, area) if area is not None else scoped(Person.objects.all(), user)
+    qs = base.select_related("area", "household__unit__building")
     if query.isdigit() and len(query) == 11:
         return list(qs.filter(mobile=query)[:20])
     return list(qs.filter(name__startswith=query).order_by("name", "pk")[:20])

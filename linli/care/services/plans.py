@@ -246,5 +246,6 @@ def monthly_rates(qs: QuerySet, until: dt.date, months: int = 12, now: dt.dateti
     return out
 
 
-__all__ = ["ALERT_HOURS", "Rate", "change_cadence", "declare_alert", "dues_for", "due_soon_q", "ensure_dues",
-           "meet_dues", "monthly_rates", "rate_month", "overdue_q", "period_of", "periods", "rates_by", "visit_rate", "manages"]
+__all__ = ["ALERT_HOURS", "Rate", "change_cadence", "declare_alert", "due_soon_q", "dues_for", "ensure_dues",
+           "manages", "meet_dues", "monthly_rates", "overdue_q", "period_of", "periods", "rate_month", "rates_by",
+           "visit_rate"]

@@ -187,7 +187,8 @@ class LedgerLine:
 LEDGER_PAGE = 50
 
 
-def ledger(user, recipient: CareRecipient, before: dt.datetime | None = None) -> tuple[list[LedgerLine], dt.datetime | None]:
+def ledger(user, recipient: CareRecipient,
+           before: dt.datetime | None = None) -> tuple[list[LedgerLine], dt.datetime | None]:
     """Every call, visit, errand and six-helps booking of the recipient, newest first (four bounded queries).
 
     ``before``: the time of the last line of the previous page (keyset by time).
