@@ -68,12 +68,18 @@ def owner_pairs(recipient_ids: Iterable[int]) -> dict[int, CarePair]:
     return owners
 
 
-def _first_visits(recipient_id: int, windows: list[tuple[dt.datetime, dt.datetime]]) -> list[Visit | None]:
+def _first_visits(recipient_id: int, windows: list[tuple[dt.datetime, dt.datetime]]
+                  ) -> list[tuple[Visit | None, Visit | None]]:
+    """For each window: the first visit in it, and (if none) the first visit after it (one query)."""
     if not windows:
         return []
-    visits = list(Visit.objects.filter(recipient_id=recipient_id, started_at__gte=windows[0][0],
-                                       started_at__lt=windows[-1][1]).order_by("started_at").only("id", "started_at"))
-    return [next((v for v in visits if a <= v.started_at < b), None) for a, b in windows]
+    visits = list(Visit.objects.filter(recipient_id=recipient_id, started_at__gte=windows[0][0])
+                  .order_by("started_at").only("id", "started_at"))
+    out = []
+    for a, b in windows:
+        met = next((v for v in visits if a <= v.started_at < b), None)
+        out.append((met, None if met else next((v for v in visits if v.started_at >= b), None)))
+    return out
 
 
 @transaction.atomic
@@ -81,7 +87,7 @@ def ensure_dues(today: dt.date | None = None, recipients: QuerySet | None = None
     """Make the regular dues of every active recipient up to the period containing ``today``; returns how many.
 
     The first period is the one the recipient was registered in.  A period already met by a visit (a visit
-    recorded before the due existed) is marked met.  Idempotent.
+    recorded before the due existed) is marked met, a missed one followed by a visit caught up.  Idempotent.
     """
     today = today or timezone.localdate()
     qs = (recipients if recipients is not None else CareRecipient.objects.all()).filter(active=True)
@@ -109,10 +115,11 @@ def ensure_dues(today: dt.date | None = None, recipients: QuerySet | None = None
         windows = [(local_midnight(a), local_midnight(b)) for a, b in todo]
         met = _first_visits(rid, windows)
         pair = owners.get(rid)
-        for (opens, due), visit in zip(windows, met, strict=True):
+        for (opens, due), (visit, later) in zip(windows, met, strict=True):
             new.append(VisitDue(recipient_id=rid, area_id=area_id, pair=pair, team_id=pair.team_id if pair else None,
                                 cadence=cadence, opens_at=opens, due_at=due, month=rate_month(due), visit=visit,
-                                met_at=visit.started_at if visit else None))
+                                met_at=visit.started_at if visit else None,
+                                caught_up_at=later.started_at if later else None))
     VisitDue.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
     return len(new)
 
