@@ -199,8 +199,8 @@ class SlotForm(forms.Form):
     weekday = forms.TypedChoiceField(label=_("Weekday"), coerce=int, choices=[
         (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
         (5, _("Saturday")), (6, _("Sunday"))])
-    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    ends = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    starts = forms.TimeField(label=_("Duty starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("Duty ends"), widget=forms.TimeInput(attrs={"type": "time"}))
     person = forms.IntegerField(label=_("On duty (person number)"), min_value=1, max_value=2**62)
 
     def __init__(self, *args, areas=(), **kwargs):

@@ -17,28 +17,23 @@ def care_links(context: NavContext):
     scope = context.scope
     manager = scope.everything or bool(scope.roles & MANAGER_ROLES)
     hotline = manager or scope.has_role(roles.HOTLINE_DUTY)
-    if hotline and context.grid_names is not None and scope.person_id:
+    # Only on the home page (the navigation bar costs no query) and only for those on the roster (one query).
+    if scope.has_role(roles.HOTLINE_DUTY) and context.grid_names is not None and scope.person_id:
         from .services.hotline import duty_now_of
 
         if duty_now_of(scope.person_id) is not None:
             yield Section(_("On hotline duty: log a call"), _("You are on duty now: the call form is here"),
                           url("care:hotline"), "care-on-duty")
     if manager:
-        yield Section(_("Care recipients"), _("Elderly and disabled people on a visit plan, their carers"),
+        yield Section(_("Care recipients"), _("Elderly and disabled people on a visit plan, their carers; the "
+                                              "hotline, errands, six helps and figures are tabs inside"),
                       url("care:recipient_list"), "care")
         yield Section(_("Visits due"), _("Visits missed and due soon, alerts"), url("care:due"), "care-due")
     elif scope.has_role(roles.VOLUNTEER):
         yield Section(_("My care visits"), _("The elderly people you are paired with, visits due"),
                       url("care:recipient_list"), "care")
-    if hotline:
+    if hotline and not manager:
         yield Section(_("Filial hotline"), _("Duty roster and calls"), url("care:hotline"), "care-hotline")
-        yield Section(_("Errands"), _("Errands for the elderly, sent to agents"), url("care:errand_list"),
-                      "care-errands")
     if scope.has_role(roles.ERRAND_AGENT):
         yield Section(_("My errands"), _("Errands sent to you: accept, do, report"), url("care:errand_mine"),
                       "care-my-errands")
-    if manager:
-        yield Section(_("Six helps"), _("Cleaning, emergencies, mobility, bathing, medical care, meals"),
-                      url("care:helps"), "care-helps")
-        yield Section(_("Care figures"), _("Visit rates, calls, errands and services"), url("care:figures"),
-                      "care-figures")

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,13 +152,11 @@ def duty_now_of(person_id: int | None, at: dt.datetime | None = None) -> DutySlo
         return None
     local = timezone.localtime(at or timezone.now())
     day, now = local.date(), local.time()
-    current = DutySlot.objects.filter(_valid_on(day), weekday=day.weekday(), starts__lte=now, ends__gt=now)
-    swapped_to_me = DutySwap.objects.filter(date=day, replacement_id=person_id, slot__in=current).select_related(
-        "slot__area").first()
-    if swapped_to_me:
-        return swapped_to_me.slot
-    mine = current.filter(person_id=person_id).exclude(swaps__date=day).select_related("area").first()
-    return mine
+    swaps_today = DutySwap.objects.filter(slot=OuterRef("pk"), date=day)
+    return (DutySlot.objects.filter(_valid_on(day), weekday=day.weekday(), starts__lte=now, ends__gt=now)
+            .filter((Q(person_id=person_id) & ~Exists(swaps_today))
+                    | Exists(swaps_today.filter(replacement_id=person_id)))
+            .select_related("area").order_by("starts", "pk").first())
 
 
 def hotline_people(user, area: Area) -> QuerySet:
