@@ -207,7 +207,8 @@ def errand_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = ErrandForm(request.POST or None, initial={"person": request.GET.get("person", "")[:19]})
     if request.method == "POST" and form.is_valid():
-        person = pick_person(request.user, form.cleaned_data)
+        person = pick_person(request.user, form.cleaned_data) or errands.pick_hotline_person(request.user,
+                                                                                             form.cleaned_data)
         if person is None:
             form.add_error(None, _("No person with this number or mobile number in your area."))
         else:
@@ -316,6 +317,8 @@ def helps_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def help_book(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = access.recipient_or_404(request.user, pk)
+    if not helps.may_book(request.user, recipient):
+        raise Http404
     services = list(helps.services_for(recipient))
     form = BookForm(request.POST or None, services=services, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

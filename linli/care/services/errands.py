@@ -61,6 +61,20 @@ def _hotline_covers(user, area_code: str) -> bool:
     return any(area_code.startswith(c) for c in hotline_codes(user))
 
 
+def pick_hotline_person(user, data: dict) -> Person | None:
+    """The person chosen on a form (by id or mobile) among the people of the user's hotline communities."""
+    codes = hotline_codes(user)
+    if not codes or not (data.get("person") or data.get("mobile")):
+        return None
+    q = Q(pk__in=[])
+    for code in codes:
+        q |= Q(area__code__gte=code, area__code__lt=str(int(code) + 1).zfill(len(code)))
+    people = Person.objects.filter(q).select_related("area")
+    if data.get("person"):
+        return people.filter(pk=data["person"]).first()
+    return people.filter(mobile=data["mobile"]).order_by("pk").first()
+
+
 def agents_for(area_code: str) -> QuerySet:
     """People holding a current errand-agent role in a unit that covers ``area_code``."""
     prefixes = [area_code[:n] for n in (9, 12, 15) if n <= len(area_code)]

@@ -24,7 +24,7 @@ def services_for(recipient: CareRecipient):
     return HelpService.objects.filter(active=True, area__code__in=prefixes).select_related("provider")
 
 
-def _may_book(user, recipient: CareRecipient) -> bool:
+def may_book(user, recipient: CareRecipient) -> bool:
     from .errands import may_dispatch
 
     return manages(scope_for(user), recipient.area.code) or may_dispatch(user, recipient.area.code)
@@ -33,7 +33,7 @@ def _may_book(user, recipient: CareRecipient) -> bool:
 @transaction.atomic
 def book(user, service: HelpService, recipient: CareRecipient, *, date: dt.date, note: str = "",
          call=None) -> HelpBooking:
-    if not _may_book(user, recipient):
+    if not may_book(user, recipient):
         raise CareError(_("Only staff, care and grid workers, and the hotline book services here."))
     if not services_for(recipient).filter(pk=service.pk).exists():
         raise CareError(_("This service is not offered where the person lives."))
@@ -59,7 +59,7 @@ def booking_or_404(user, pk: int) -> HelpBooking:
 def deliver(user, booking: HelpBooking, *, delivered_by: str, minutes: int, note: str = "") -> HelpBooking:
     booking = HelpBooking.objects.select_for_update().select_related("recipient__area").get(pk=booking.pk)
     recipient_or_404(user, booking.recipient_id)
-    if not _may_book(user, booking.recipient):
+    if not may_book(user, booking.recipient):
         raise CareError(_("Only staff, care and grid workers record services delivered here."))
     if booking.status != HelpBooking.Status.BOOKED:
         raise CareError(_("This booking is not open."))
@@ -81,7 +81,7 @@ def deliver(user, booking: HelpBooking, *, delivered_by: str, minutes: int, note
 @transaction.atomic
 def cancel(user, booking: HelpBooking) -> HelpBooking:
     recipient_or_404(user, booking.recipient_id)
-    if not _may_book(user, booking.recipient):
+    if not may_book(user, booking.recipient):
         raise CareError(_("Only staff, care and grid workers cancel bookings here."))
     if booking.status != HelpBooking.Status.BOOKED:
         raise CareError(_("This booking is not open."))

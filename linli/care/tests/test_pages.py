@@ -377,3 +377,21 @@ def test_the_list_filters_by_risk_category_grid_and_name(client, care):
     assert "王奶奶" not in client.get(url, {"grid": care.tree.g2.code}).content.decode()
     assert "王奶奶" in client.get(url, {"q": "王"}).content.decode()
     assert client.get(url, {"risk": "<script>", "after": "-1", "grid": "x" * 99}).status_code == 200
+
+
+def test_hotline_duty_logs_an_errand_for_someone_of_its_community(client, care):
+    login(client, care.duty)
+    response = client.post(reverse("care:errand_new"), {"person": care.recipient.person.pk, "kind": "utility",
+                                                        "description": "代交水费", "advance": "50"})
+    errand = Errand.objects.get()
+    assert response.url == reverse("care:errand_detail", args=[errand.pk]) and errand.advance_fen == 5000
+    far = care.staff_b.person
+    response = client.post(reverse("care:errand_new"), {"person": far.pk, "kind": "utility", "description": "代交"})
+    assert response.status_code == 200 and Errand.objects.count() == 1
+
+
+def test_only_bookers_open_the_booking_page(client, care):
+    login(client, care.carer)
+    assert client.get(reverse("care:help_book", args=[care.recipient.pk])).status_code == 404
+    login(client, care.grid)
+    assert client.get(reverse("care:help_book", args=[care.recipient.pk])).status_code == 200
