@@ -526,6 +526,14 @@ class ErrandEvent(models.Model):
     at = models.DateTimeField(_("time"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    LABELS = {"request": _("logged"), "dispatch": _("sent to the agent"), "accept": _("accepted"),
+              "decline": _("declined by the agent"), "done": _("reported done"), "confirm": _("confirmed"),
+              "cancel": _("cancelled")}
+
+    @property
+    def label(self) -> str:
+        return str(self.LABELS.get(self.action, self.action))
+
     class Meta:
         verbose_name = _("errand event")
         verbose_name_plural = _("errand events")
