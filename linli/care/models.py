@@ -530,10 +530,6 @@ class ErrandEvent(models.Model):
               "decline": _("declined by the agent"), "done": _("reported done"), "confirm": _("confirmed"),
               "cancel": _("cancelled")}
 
-    @property
-    def label(self) -> str:
-        return str(self.LABELS.get(self.action, self.action))
-
     class Meta:
         verbose_name = _("errand event")
         verbose_name_plural = _("errand events")
@@ -541,6 +537,10 @@ class ErrandEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.errand_id} {self.action}"
+
+    @property
+    def label(self) -> str:
+        return str(self.LABELS.get(self.action, self.action))
 
 
 # --- the six helps -------------------------------------------------------------------------------------------
