@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "linli.points",
     "linli.volunteering",
     "linli.funds",
+    "linli.care",
     "ninja",  # its Swagger UI assets, served locally (never from a CDN)
     "linli.api",
     "linli.home",

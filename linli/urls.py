@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/", include("linli.people.urls")),
     path("cases/", include("linli.cases.urls")),
     path("volunteering/", include("linli.volunteering.urls")),
+    path("care/", include("linli.care.urls")),
     path("open311/", include("linli.open311.urls")),
     path("points/", include("linli.points.urls")),
     path("funds/", include("linli.funds.urls")),

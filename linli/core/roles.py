@@ -26,15 +26,19 @@ COMMUNITY_STAFF = "community_staff"                # 社区工作人员
 STREET_STAFF = "street_staff"                      # 街道工作人员
 DISTRICT_ADMIN = "district_admin"                  # 区级管理员
 SPONSOR_STAFF = "sponsor_staff"                    # 爱心商家店员
+CARE_WORKER = "care_worker"                        # 助老服务专员（养老服务站、社工）
 
 # Roles that grant a data scope over the units they are held in, and of what kind.
 AREA_ROLES = frozenset({GRID_WORKER, PART_TIME_GRID_MEMBER, GUIDING_GRID_MEMBER, COMMUNITY_STAFF,
-                        STREET_STAFF, DISTRICT_ADMIN})
+                        STREET_STAFF, DISTRICT_ADMIN, CARE_WORKER})
 STAFF_ROLES = frozenset({COMMUNITY_STAFF, STREET_STAFF, DISTRICT_ADMIN})
 DEPARTMENT_ROLES = frozenset({DEPARTMENT_HANDLER})
 PARTNER_ROLES = frozenset({SPONSOR_STAFF})
 # Grid-level roles: the people who work a grid (inbox, visits, the grid page).
 GRID_ROLES = frozenset({GRID_WORKER, PART_TIME_GRID_MEMBER, GUIDING_GRID_MEMBER})
+# Care roles: who may read care recipients' health notes in their area (besides the recipient's own grid
+# worker), every reading logged in the people app's access log (``care.services.reveal_health``).
+CARE_ROLES = frozenset({CARE_WORKER})
 
 # Abilities granted by roles.  ``unmask`` lets a user see a full ID-card or mobile number (logged).
 ABILITIES: dict[str, frozenset[str]] = {

@@ -17,6 +17,7 @@ from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Departm
 
 from .accounts import DEMO_USERNAMES
 from .areas import DISTRICT_CODE
+from .care import delete_care
 from .cases import delete_cases
 from .funds import delete_funds
 from .points import delete_points
@@ -59,6 +60,7 @@ def delete_demo() -> None:
         # seed routing back (a department-level category may not lose its department).
         delete_cases(area_ids, department_ids, person_ids, street_codes)
         delete_points(area_ids, person_ids, partner_ids)  # the points ledger refers to people, shops, areas
+        delete_care(area_ids, person_ids)  # care recipients, visits, hotline, errands, six helps (before teams)
         delete_volunteering(area_ids, person_ids)  # teams, activities, records, wishes, honours, pledges
         delete_funds(area_ids, person_ids)  # fund ledgers (they protect homes and users), two extra logins
         # Deleting tracked rows would write a "deleted" history entry for each; the demo leaves none.

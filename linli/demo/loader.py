@@ -27,6 +27,7 @@ from linli.places.models import Area, Department
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, create_accounts
 from .areas import DEMO_MARKER, DISTRICT_CODE, build_places
+from .care import build_care
 from .cases import build_cases
 from .cleanup import DemoError, delete_demo
 from .figures import headline_figures
@@ -166,6 +167,7 @@ def load_demo(reset: bool = False, stdout: TextIO | None = None, seed: int = DEM
             counts.update(build_volunteering(seed + 3))
             counts.update(build_stations(seed + 4))
             counts.update(build_funds(seed + 5))
+            counts.update(build_care(seed + 4))
             summary = DemoSummary(created=True, counts=counts, figures=headline_figures())
     summary.seconds = time.perf_counter() - started
     if stdout is not None:

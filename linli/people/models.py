@@ -207,6 +207,7 @@ class Role(models.TextChoices):
     STREET_STAFF = roles.STREET_STAFF, _("Street staff")
     DISTRICT_ADMIN = roles.DISTRICT_ADMIN, _("District administrator")
     SPONSOR_STAFF = roles.SPONSOR_STAFF, _("Sponsor-shop staff")
+    CARE_WORKER = roles.CARE_WORKER, _("Care worker")
 
 
 class RoleAssignmentQuerySet(models.QuerySet):
@@ -292,6 +293,7 @@ class UnmaskLog(models.Model):
     class Field(models.TextChoices):
         ID_NUMBER = "id_number", _("ID-card number")
         MOBILE = "mobile", _("mobile number")
+        HEALTH_NOTES = "health_notes", _("health notes")  # care recipients' health notes (care app)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("user"))
     person = models.ForeignKey(Person, models.CASCADE, related_name="unmask_logs", verbose_name=_("person"))

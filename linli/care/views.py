@@ -1,0 +1,522 @@
+"""Care pages: recipients, health notes (logged), carers, visits from a phone, due and missed visits, alerts,
+figures.  Thin views over ``services``; every object goes through the scope filter (404 outside it); lists
+page by key (``?after=<id>``).  The hotline, errands and six helps are in ``views_services``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from linli.core.paging import page_by_id, parse_key
+from linli.core.scope import scope_for, scoped
+from linli.people.models import Person
+from linli.places.models import Area, AreaLevel
+
+from .forms import (
+    AlertForm,
+    ContactForm,
+    HealthNoteForm,
+    MonthForm,
+    NeedForm,
+    PairForm,
+    RecipientEditForm,
+    RegisterForm,
+    RevealForm,
+    VisitForm,
+)
+from .models import Alert, CareCategory, CarePair, CareRecipient, EmergencyContact, Risk, Visit, VisitDue
+from .services import access, figures, plans, recipients, visits
+from .services.access import CareError
+
+PAGE = 30
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    try:
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+    except ValueError:
+        return None
+
+
+def page(qs, request: HttpRequest, params: dict | None = None, *, newest_first: bool = True) -> dict:
+    after = request.GET.get("after")
+    items, next_key = page_by_id(qs, after, PAGE, newest_first=newest_first)
+    params = {k: v for k, v in (params or {}).items() if v not in (None, "")}
+    return {"items": items, "next_url": "?" + urlencode({**params, "after": next_key}) if next_key else None,
+            "first_url": ("?" + urlencode(params)) if parse_key(after) else None}
+
+
+def fail(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def require_manager(request: HttpRequest) -> None:
+    if not access.is_manager(scope_for(request.user)):
+        raise Http404
+
+
+def pick_person(user, data: dict) -> Person | None:
+    people = scoped(Person.objects.select_related("area"), user)
+    if data.get("person"):
+        return people.filter(pk=data["person"]).first()
+    if data.get("mobile"):
+        return people.filter(mobile=data["mobile"]).order_by("pk").first()
+    return None
+
+
+def grids_in_scope(user) -> list[Area]:
+    scope = scope_for(user)
+    qs = Area.objects.filter(level=AreaLevel.GRID)
+    if not scope.everything:
+        qs = qs.filter(Area.scope_q(scope))
+    return list(qs.order_by("code")[:200])
+
+
+# --- recipients ----------------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def recipient_list(request: HttpRequest) -> HttpResponse:
+    qs = access.visible_recipients(request.user).select_related("person__household__unit__building", "area")
+    risk, category, grid, q = (request.GET.get(k, "") for k in ("risk", "category", "grid", "q"))
+    if risk in Risk.values:
+        qs = qs.filter(risk=risk)
+    if category in CareCategory.values:
+        qs = qs.filter(categories__contains=category) if _json_contains() else qs.filter(
+            categories__icontains=f'"{category}"')
+    if grid.isdigit() and len(grid) == 15:
+        qs = qs.filter(area__code=grid)
+    if q := q.strip()[:50]:
+        qs = qs.filter(person__name__startswith=q)
+    qs = qs.filter(active=True)
+    context = page(qs, request, {"risk": risk, "category": category, "grid": grid, "q": q})
+    now = timezone.now()
+    overdue = set(VisitDue.objects.filter(plans.overdue_q(now), recipient__in=[r.pk for r in context["items"]])
+                  .values_list("recipient_id", flat=True))
+    context.update({"risks": Risk.choices, "categories": CareCategory.choices, "grids": grids_in_scope(request.user),
+                    "risk": risk, "category": category, "grid": grid, "q": q, "overdue": overdue,
+                    "can_manage": access.is_manager(scope_for(request.user))})
+    return render(request, "care/recipient_list.html", context)
+
+
+def _json_contains() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recipient_new(request: HttpRequest) -> HttpResponse:
+    require_manager(request)
+    form = RegisterForm(request.POST or None, initial={"risk": Risk.PRIORITY})
+    if request.method == "POST" and form.is_valid():
+        person = pick_person(request.user, form.cleaned_data)
+        if person is None:
+            form.add_error(None, _("No person with this number or mobile number in your area."))
+        else:
+            data = {k: form.cleaned_data[k] for k in ("categories", "risk", "risk_reason", "family_doctor",
+                                                       "doctor_institution", "doctor_phone")}
+            try:
+                recipient = recipients.register(request.user, person, **data)
+            except CareError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("%(name)s is on the care list.") % {"name": person.name})
+                return redirect("care:recipient_detail", pk=recipient.pk)
+    return render(request, "care/recipient_form.html", {"form": form, "title": _("Add a care recipient")})
+
+
+def _recipient(request: HttpRequest, pk: int) -> CareRecipient:
+    qs = CareRecipient.objects.select_related("person__household__unit__building", "area__parent")
+    return access.recipient_or_404(request.user, pk, qs)
+
+
+def _detail_context(request: HttpRequest, recipient: CareRecipient, **extra) -> dict:
+    user = request.user
+    scope = scope_for(user)
+    now = timezone.now()
+    pairs = list(recipient.pairs.active().select_related("carer", "team"))
+    dues = list(recipient.dues.filter(superseded_at__isnull=True).filter(
+        Q(met_at__isnull=True) | Q(due_at__gt=now)).select_related("alert").order_by("due_at")[:10])
+    can_manage = access.manages(scope, recipient.area.code)
+    teams = []
+    if can_manage:
+        from linli.volunteering.models import Team
+
+        teams = list(Team.objects.filter(active=True, area__code__startswith=recipient.area.code[:9]).order_by("name"))
+    return {
+        "recipient": recipient, "person": recipient.person, "household": recipient.person.household,
+        "contacts": list(recipient.contacts.all()), "pairs": pairs, "dues": dues, "now": now,
+        "visits": list(recipient.visits.select_related("carer").order_by("-started_at")[:5]),
+        "can_manage": can_manage, "can_visit": access.may_record_visit(user, recipient),
+        "can_read_health": access.may_read_health(user, recipient),
+        "reveal_form": RevealForm(), "note_form": HealthNoteForm(), "contact_form": ContactForm(),
+        "pair_form": PairForm(teams=teams), **extra,
+    }
+
+
+@login_required
+@require_GET
+def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = _recipient(request, pk)
+    response = render(request, "care/recipient_detail.html", _detail_context(request, recipient))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recipient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = _recipient(request, pk)
+    if not access.manages(scope_for(request.user), recipient.area.code):
+        raise Http404
+    initial = {f: getattr(recipient, f) for f in ("categories", "risk", "risk_reason", "family_doctor",
+                                                  "doctor_institution", "doctor_phone", "active")}
+    form = RecipientEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recipients.update(request.user, recipient, **form.cleaned_data)
+        except CareError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("care:recipient_detail", pk=recipient.pk)
+    return render(request, "care/recipient_form.html", {"form": form, "recipient": recipient,
+                                                        "title": _("Edit the care record")})
+
+
+@login_required
+@require_POST
+def health_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the health notes after a reason, writing the access log (like unmasking a number)."""
+    recipient = _recipient(request, pk)
+    if not access.may_read_health(request.user, recipient):
+        raise Http404
+    form = RevealForm(request.POST)
+    notes = None
+    if form.is_valid():
+        try:
+            notes = access.reveal_health(request.user, recipient, form.cleaned_data["reason"], client_ip(request))
+        except PermissionDenied:
+            raise Http404 from None
+        except CareError as exc:
+            form.add_error("reason", exc)
+    context = _detail_context(request, recipient, health_notes=notes, reveal_form=form,
+                              contact_phones=notes is not None)
+    response = render(request, "care/recipient_detail.html", context, status=200 if notes is not None else 400)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def health_add(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = _recipient(request, pk)
+    if not access.may_read_health(request.user, recipient):
+        raise Http404
+    form = HealthNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            access.add_health_note(request.user, recipient, form.cleaned_data["text"])
+        except CareError as exc:
+            fail(request, exc)
+        else:
+            messages.success(request, _("The health note was added."))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("care:recipient_detail", pk=recipient.pk)
+
+
+@login_required
+@require_POST
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = _recipient(request, pk)
+    if not access.manages(scope_for(request.user), recipient.area.code):
+        raise Http404
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            recipients.add_contact(request.user, recipient, **form.cleaned_data)
+        except CareError as exc:
+            fail(request, exc)
+        else:
+            messages.success(request, _("The emergency contact was added."))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("care:recipient_detail", pk=recipient.pk)
+
+
+@login_required
+@require_POST
+def contact_remove(request: HttpRequest, pk: int, contact: int) -> HttpResponse:
+    recipient = _recipient(request, pk)
+    item = EmergencyContact.objects.filter(pk=contact, recipient=recipient).first()
+    if item is None or not access.manages(scope_for(request.user), recipient.area.code):
+        raise Http404
+    recipients.remove_contact(request.user, item)
+    messages.success(request, _("The emergency contact was removed."))
+    return redirect("care:recipient_detail", pk=recipient.pk)
+
+
+@login_required
+@require_POST
+def pair_add(request: HttpRequest, pk: int) -> HttpResponse:
+    from linli.volunteering.models import Team
+
+    recipient = _recipient(request, pk)
+    if not access.manages(scope_for(request.user), recipient.area.code):
+        raise Http404
+    teams = Team.objects.filter(active=True, area__code__startswith=recipient.area.code[:9])
+    form = PairForm(request.POST, teams=teams)
+    if form.is_valid():
+        data = form.cleaned_data
+        carer = None
+        if data.get("carer") or data.get("carer_mobile"):
+            # A carer may live anywhere in the street: looked up among the street's people.
+            people = Person.objects.filter(area__code__startswith=recipient.area.code[:9])
+            carer = (people.filter(pk=data["carer"]).first() if data.get("carer")
+                     else people.filter(mobile=data["carer_mobile"]).order_by("pk").first())
+            if carer is None:
+                messages.error(request, _("No such person in this street."))
+                return redirect("care:recipient_detail", pk=recipient.pk)
+        team = teams.filter(pk=data["team"]).first() if data.get("team") else None
+        try:
+            recipients.pair(request.user, recipient, carer=carer, team=team)
+        except CareError as exc:
+            fail(request, exc)
+        else:
+            messages.success(request, _("The carer was paired."))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("care:recipient_detail", pk=recipient.pk)
+
+
+@login_required
+@require_POST
+def pair_end(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
+    recipient = _recipient(request, pk)
+    item = CarePair.objects.filter(pk=pair, recipient=recipient).first()
+    if item is None or not access.manages(scope_for(request.user), recipient.area.code):
+        raise Http404
+    try:
+        recipients.end_pair(request.user, item)
+    except CareError as exc:
+        fail(request, exc)
+    else:
+        messages.success(request, _("The pair was ended."))
+    return redirect("care:recipient_detail", pk=recipient.pk)
+
+
+@login_required
+@require_GET
+def recipient_ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = _recipient(request, pk)
+    before = None
+    raw = request.GET.get("before", "")
+    if raw:
+        try:
+            before = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            before = None
+        if before is not None and timezone.is_naive(before):
+            before = timezone.make_aware(before)
+    lines, next_before = recipients.ledger(request.user, recipient, before)
+    return render(request, "care/ledger.html", {"recipient": recipient, "lines": lines,
+                                                "next_before": next_before.isoformat() if next_before else None,
+                                                "first": before is not None})
+
+
+@login_required
+@require_GET
+def recipient_export(request: HttpRequest) -> HttpResponse:
+    """The care list as Excel, within the scope: no health notes, numbers masked."""
+    require_manager(request)
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    qs = (access.visible_recipients(request.user).filter(active=True)
+          .select_related("person__household__unit__building", "area").prefetch_related(
+              Prefetch("pairs", queryset=CarePair.objects.active().select_related("carer", "team")))
+          .order_by("area__code", "pk"))[:5000]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Care recipients")
+    sheet.append([_("Name"), _("Area"), _("Address"), _("Mobile number"), _("Care categories"), _("Risk level"),
+                  _("Reason for the risk level"), _("Family doctor"), _("Carers")])
+    for r in qs:
+        p = r.person
+        sheet.append([p.name, r.area.name, str(p.household) if p.household_id else "", p.masked_mobile,
+                      "、".join(r.category_labels()), r.get_risk_display(), r.risk_reason, r.family_doctor,
+                      "、".join((x.carer.name if x.carer_id else x.team.name) for x in r.pairs.all())])
+    out = BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="care-recipients.xlsx"'
+    return response
+
+
+# --- visits --------------------------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = _recipient(request, pk)
+    if not access.may_record_visit(request.user, recipient):
+        raise Http404
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        started = data["started_at"]
+        if timezone.is_naive(started):
+            started = timezone.make_aware(started)
+        try:
+            visit = visits.record_visit(
+                request.user, recipient, mode=data["mode"], started_at=started,
+                ended_at=started + dt.timedelta(minutes=data["minutes"]), health=data["health"],
+                home_safety=data["home_safety"], mood=data["mood"], needs=data["needs"], findings=data["findings"],
+                follow_up=data["follow_up"], outcome=data["outcome"], lat=data.get("lat"), lng=data.get("lng"))
+        except CareError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The visit was recorded."))
+            return redirect("care:visit_detail", pk=visit.pk)
+    return render(request, "care/visit_form.html", {"form": form, "recipient": recipient})
+
+
+@login_required
+@require_GET
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visits.visit_or_404(request.user, pk)
+    may_act = access.may_record_visit(request.user, visit.recipient)
+    return render(request, "care/visit_detail.html", {
+        "visit": visit, "errands": list(visit.errands.all()), "may_act": may_act,
+        "need_form": NeedForm(initial={"text": visit.needs or visit.findings}) if may_act else None})
+
+
+@login_required
+@require_POST
+def visit_need(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visits.visit_or_404(request.user, pk)
+    if not access.may_record_visit(request.user, visit.recipient):
+        raise Http404
+    form = NeedForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("care:visit_detail", pk=visit.pk)
+    data = form.cleaned_data
+    try:
+        made = visits.turn_need(request.user, visit, data["kind"], text=data["text"], category=data.get("category"),
+                                errand_kind=data.get("errand_kind") or "other")
+    except CareError as exc:
+        fail(request, exc)
+        return redirect("care:visit_detail", pk=visit.pk)
+    if data["kind"] == "errand":
+        messages.success(request, _("Errand #%(n)s was logged.") % {"n": made.pk})
+        return redirect("care:errand_detail", pk=made.pk)
+    if data["kind"] == "case":
+        messages.success(request, _("Case %(n)s was filed.") % {"n": made.number})
+    else:
+        messages.success(request, _("The micro-wish was posted."))
+    return redirect("care:visit_detail", pk=visit.pk)
+
+
+@login_required
+@require_GET
+def visit_list(request: HttpRequest) -> HttpResponse:
+    qs = scoped(Visit.objects.all(), request.user).select_related("recipient__person", "carer")
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        qs = qs.filter(carer_id=request.user.person_id)
+    return render(request, "care/visit_list.html", {**page(qs, request, {"mine": "1" if mine else ""}),
+                                                    "mine": mine})
+
+
+# --- due and missed visits --------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def due_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    which = request.GET.get("which", "overdue")
+    if which not in ("overdue", "soon"):
+        which = "overdue"
+    qs = plans.dues_for(request.user).filter(plans.overdue_q(now) if which == "overdue" else plans.due_soon_q(now))
+    if request.GET.get("mine") == "1" and request.user.person_id:
+        qs = qs.filter(recipient_id__in=CarePair.objects.active().mine_q_ids(request.user.person_id))
+    context = page(qs, request, {"which": which, "mine": request.GET.get("mine", "")}, newest_first=False)
+    counts = plans.dues_for(request.user).aggregate(
+        overdue=Count("id", filter=plans.overdue_q(now)), soon=Count("id", filter=plans.due_soon_q(now)))
+    context.update({"which": which, "counts": counts, "now": now})
+    return render(request, "care/due_list.html", context)
+
+
+# --- alerts ----------------------------------------------------------------------------------------------------
+
+def _alert_areas(user) -> list[Area]:
+    scope = scope_for(user)
+    if not (scope.everything or scope.is_staff or scope.roles & {"care_worker"}):
+        return []
+    qs = Area.objects.filter(level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID])
+    if not scope.everything:
+        qs = qs.filter(Area.scope_q(scope))
+    return list(qs.order_by("code")[:300])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alert_list(request: HttpRequest) -> HttpResponse:
+    require_manager(request)
+    areas = _alert_areas(request.user)
+    form = AlertForm(request.POST or None, areas=areas) if areas else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            area = next(a for a in areas if a.pk == form.cleaned_data["area"])
+            try:
+                alert = plans.declare_alert(request.user, kind=form.cleaned_data["kind"], area=area,
+                                            note=form.cleaned_data["note"])
+            except CareError as exc:
+                form.add_error(None, exc)
+            else:
+                n = alert.dues.count()
+                messages.success(request, _("Alert declared: %(n)d people need a visit within 24 hours.") % {"n": n})
+                return redirect("care:alerts")
+    qs = scoped(Alert.objects.all(), request.user).select_related("area", "declared_by__person").annotate(
+        due=Count("dues"), met=Count("dues", filter=Q(dues__met_at__isnull=False)))
+    return render(request, "care/alerts.html", {**page(qs, request), "form": form})
+
+
+# --- figures ----------------------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def figures_page(request: HttpRequest) -> HttpResponse:
+    require_manager(request)
+    form = MonthForm(request.GET)
+    month = form.month_date()
+    data = figures.care_figures(request.user, month)
+    return render(request, "care/figures.html", {"f": data, "form": form, "month": month})
