@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "linli.cases",
     "linli.open311",
     "linli.volunteering",
+    "linli.meetings",
     "ninja",  # its Swagger UI assets, served locally (never from a CDN)
     "linli.api",
     "linli.home",
