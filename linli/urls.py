@@ -20,6 +20,7 @@ urlpatterns = [
     path("volunteering/", include("linli.volunteering.urls_activities")),
     path("open311/", include("linli.open311.urls")),
     path("points/", include("linli.volunteering.urls")),
+    path("meetings/", include("linli.meetings.urls")),
     path("api/", include("linli.api.urls")),
     path("admin/", admin.site.urls),
 ]

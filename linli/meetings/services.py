@@ -33,11 +33,11 @@ from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
 from linli.places.models import Area, AreaLevel, Department
 
-# The one import of the points rules (moving to ``linli.points.earning``): change this line only.
-from linli.volunteering.earning import award_meeting
-
 # The rotating check-in code of volunteering activities (an HMAC of the minute under the object's secret).
 from linli.volunteering.activities import code_is_valid, current_code, seconds_left  # noqa: F401
+
+# The one import of the points rules (moving to ``linli.points.earning``): change this line only.
+from linli.volunteering.earning import award_meeting
 
 from .models import (
     AgendaItem,
