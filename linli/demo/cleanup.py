@@ -18,6 +18,7 @@ from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Departm
 from .accounts import DEMO_USERNAMES
 from .areas import DISTRICT_CODE
 from .cases import delete_cases
+from .meetings import delete_meetings
 from .points import delete_points
 from .volunteering import delete_volunteering
 
@@ -56,6 +57,7 @@ def delete_demo() -> None:
     try:
         # Cases first: their photo files go with them, and categories routed to demo departments get their
         # seed routing back (a department-level category may not lose its department).
+        delete_meetings(area_ids, person_ids)  # meeting items point at cases, places and people
         delete_cases(area_ids, department_ids, person_ids, street_codes)
         delete_points(area_ids, person_ids, partner_ids)  # the points ledger refers to people, shops, areas
         delete_volunteering(area_ids, person_ids)  # teams, activities, records, wishes, honours, pledges

@@ -30,6 +30,7 @@ from .areas import DEMO_MARKER, DISTRICT_CODE, build_places
 from .cases import build_cases
 from .cleanup import DemoError, delete_demo
 from .figures import headline_figures
+from .meetings import build_meetings
 from .names import NameMaker
 from .orgs import build_orgs
 from .people import (
@@ -162,6 +163,7 @@ def load_demo(reset: bool = False, stdout: TextIO | None = None, seed: int = DEM
             counts.update(build_cases(seed + 1))
             counts.update(build_points(seed + 2))
             counts.update(build_volunteering(seed + 3))
+            counts.update(build_meetings(seed + 4))
             summary = DemoSummary(created=True, counts=counts, figures=headline_figures())
     summary.seconds = time.perf_counter() - started
     if stdout is not None:
