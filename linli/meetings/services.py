@@ -402,7 +402,7 @@ def promote_case(user, meeting: Meeting, case: Case) -> AgendaItem:
     reporter = case.reporter
     item = AgendaItem.objects.create(
         meeting=meeting, position=_append_position(meeting),
-        title=f"{case.category.name}（{case.number}）"[:100], description=case.description[:2000],
+        title=f"{case.category.name}：{case.description}"[:100], description=case.description[:2000],
         source=ItemSource.CASE, case=case, area=case.area, category=case.category,
         raised_by=getattr(reporter, "person", None) if reporter else None, raised_by_user=reporter)
     _audit(item, "promoted", user, case=case.number)
