@@ -26,8 +26,8 @@ def series(demo, db):
 
 
 def test_the_five_kinds_are_seeded(series):
-    assert set(MeetingKind.objects.values_list("name", flat=True)) >= {"逢四说事", "小哥圆桌会", "联席会议", "党群议事会",
-                                                                         "小区理事会"}
+    names = set(MeetingKind.objects.values_list("name", flat=True))
+    assert names >= {"逢四说事", "小哥圆桌会", "联席会议", "党群议事会", "小区理事会"}
 
 
 def test_fengsi_8_sessions_36_issues_solved_in_one_query(series, django_assert_num_queries):
