@@ -22,7 +22,7 @@ def _safe(value) -> str:
 def series_items_xlsx(series, items) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Items")[:31])
-    ws.append([_("Meeting date"), _("Meeting"), _("No."), _("Topic"), _("Source"), _("Outcome"),
+    ws.append([_("Meeting date"), _("Meeting"), _("No."), _("Topic"), _("Item source"), _("Outcome"),
                _("What was done or decided"), _("Deadline"), _("Case number"), _("Case status"),
                _("Handling unit")])
     for item in items:

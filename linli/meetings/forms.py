@@ -35,7 +35,7 @@ class SeriesForm(SafeTextMixin, forms.Form):
     text_fields = ("name", "place")
 
     kind = forms.ModelChoiceField(MeetingKind.objects.filter(active=True), label=_("Kind"))
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Series name"), max_length=100)
     area = forms.ModelChoiceField(queryset=None, label=_("Host unit"))
     place = forms.CharField(label=_("Usual place"), max_length=200)
     recurrence = forms.ChoiceField(choices=Recurrence.choices, label=_("Recurrence"))

@@ -176,7 +176,7 @@ class Outcome(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned as a case")
     ESCALATED = "escalated", _("Escalated")
     DEFERRED = "deferred", _("Deferred to the next meeting")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", _("Not taken up")
 
 
 class AgendaItem(models.Model):
@@ -235,6 +235,13 @@ class AgendaItem(models.Model):
         return self.outcome in (Outcome.ASSIGNED, Outcome.ESCALATED) and self.case_id is not None
 
 
+ITEM_ACTIONS = {
+    "proposed": _("Proposed"), "added": _("Put on the agenda"), "promoted": _("Case put on the agenda"),
+    "outcome": _("Outcome recorded"), "moved": _("Moved with a cancelled meeting"),
+    "deferred": _("Carried over (deferred)"), "escalated": _("Received (escalated)"),
+}
+
+
 class ItemEvent(models.Model):
     """One step of an item's life: append-only, never edited."""
 
@@ -253,6 +260,10 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.action}"
+
+    @property
+    def label(self) -> str:
+        return str(ITEM_ACTIONS.get(self.action, self.action))
 
 
 class Attendance(models.Model):
@@ -307,7 +318,7 @@ class Motion(models.Model):
     votes_against = models.PositiveSmallIntegerField(_("against"), default=0)
     abstentions = models.PositiveSmallIntegerField(_("abstain"), default=0)
     result = models.CharField(_("result"), max_length=10, choices=MotionResult.choices, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("vote closed at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("put by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
