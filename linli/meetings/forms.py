@@ -189,3 +189,53 @@ class VotesForm(forms.Form):
 
     def choices(self) -> dict[int, str]:
         return {int(name[1:]): value for name, value in self.cleaned_data.items() if value}
+
+
+class PasteForm(SafeTextMixin, forms.Form):
+    """Step one: the text copied from a WeChat group."""
+
+    text_fields = ("group",)
+    group = forms.CharField(label=_("WeChat group"), max_length=50,
+                            help_text=_("e.g. 新河街7栋住户群; kept with each message, never shown publicly"))
+    area = forms.ModelChoiceField(queryset=None, label=_("Where the group is"))
+    paste = forms.CharField(label=_("Messages copied from the group"), max_length=20_000,
+                            widget=forms.Textarea(attrs={"rows": 12}),
+                            error_messages={"required": _("Paste the messages copied from the WeChat group.")})
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+
+
+class PasteRowForm(SafeTextMixin, forms.Form):
+    """Step two: one message and what to make of it, confirmed by a person."""
+
+    text_fields = ("text", "address")
+    ACTIONS = [("case", _("File a case")), ("topic", _("Topic for a meeting")), ("skip", _("Nothing"))]
+
+    action = forms.ChoiceField(choices=ACTIONS, label=_("Make it"), widget=forms.RadioSelect)
+    text = forms.CharField(label=_("Message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    nickname = forms.CharField(max_length=30, widget=forms.HiddenInput)
+    sent_at = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+    category = CategoryField(required=False)
+    area = forms.ModelChoiceField(queryset=None, label=_("Where"))
+    address = forms.CharField(label=_("Building and unit"), max_length=100, required=False)
+    meeting = forms.ModelChoiceField(queryset=None, required=False, label=_("Meeting"))
+
+    def __init__(self, *args, areas, meetings, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["meeting"].queryset = meetings
+        self.fields["category"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "case" and not data.get("category"):
+            self.add_error("category", _("Choose a category."))
+        if action == "topic" and not data.get("meeting"):
+            self.add_error("meeting", _("Choose the meeting."))
+        return data
+
+
+PasteRowFormSet = forms.formset_factory(PasteRowForm, extra=0, max_num=100, absolute_max=100, validate_max=True)

@@ -197,6 +197,8 @@ class AgendaItem(models.Model):
                              verbose_name=_("case"))
     carried_from = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="carried_to",
                                      verbose_name=_("carried from"))
+    channel_ref = models.CharField(_("channel reference"), max_length=100, blank=True,
+                                   help_text=_("e.g. the WeChat group and the sender's nickname; never shown publicly"))
     # The minutes: a summary and exactly one outcome, recorded once.
     summary = models.TextField(_("summary"), max_length=2000, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True, db_index=True)

@@ -16,6 +16,8 @@ def meeting_links(context: NavContext):
                       url("meetings:series_list"), "meetings")
         yield Section(_("Accountability"), _("Every item handed to the case loop, followed to closure"),
                       url("meetings:accountability"), "accountability")
+        yield Section(_("WeChat group messages"), _("Paste messages from a building's group: cases and topics"),
+                      url("meetings:wechat"), "wechat")
     elif scope.department_ids:
         yield Section(_("Accountability"), _("Items the meetings handed to your department"),
                       url("meetings:accountability"), "accountability")

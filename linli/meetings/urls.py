@@ -32,6 +32,7 @@ urlpatterns = [
     path("accountability/", views.accountability_view, name="accountability"),
     re_path(r"^public/(?P<code>\d{6,15})/$", views.public_accountability, name="public"),
     path("mine/", views.mine, name="mine"),
+    path("wechat/", views.wechat_paste, name="wechat"),
     path("calendar/", views.calendar_link, name="calendar"),
     re_path(r"^calendar/(?P<token>[0-9a-f]{40})\.ics$", views.calendar_feed, name="calendar_feed"),
 ]

@@ -646,3 +646,102 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=300"
     return response
 
+
+
+# --- category suggestion (GET /api/categories/suggest?text=...) ------------------------------------------------
+
+@require_GET
+def category_suggest(request: HttpRequest) -> HttpResponse:
+    """Ranked catalogue categories for a free text, best first, at most 5: ``[{code, name, score}]``."""
+    from django.http import JsonResponse
+
+    from .suggest import MAX_TEXT, suggest
+
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": _("Sign in first.")}, status=401)
+    texts = request.GET.getlist("text")
+    if len(texts) > 1:
+        return JsonResponse({"detail": _("Give one text.")}, status=422)
+    text = (texts[0] if texts else "")[: MAX_TEXT * 4]
+    return JsonResponse([{"code": s.code, "name": s.name, "score": s.score} for s in suggest(text)], safe=False)
+
+
+# --- WeChat-group paste -----------------------------------------------------------------------------------------
+
+def _paste_context(request: HttpRequest):
+    from linli.cases.intake import can_take_intake, intake_areas
+
+    if not can_take_intake(request.user):
+        raise Http404
+    areas = intake_areas(request.user).order_by("code")
+    runnable = [s.pk for s in scoped(Series.objects.select_related("area"), request.user).filter(active=True)
+                if services.may_run(request.user, s)]
+    meetings = (Meeting.objects.filter(series_id__in=runnable, status=MeetingStatus.SCHEDULED,
+                                       ends_at__gte=timezone.now()).select_related("series")
+                .order_by("starts_at", "pk"))
+    return areas, meetings
+
+
+def _row_initial(message, area, areas_by_grid) -> dict:
+    from linli.places.models import Building
+
+    building_area = area
+    if message.building is not None:
+        found = (Building.objects.filter(grid__code__startswith=area.code, name=f"{message.building}栋")
+                 .select_related("grid")[:2])
+        if len(found) == 1:  # only when the building is unambiguous under the group's area
+            building_area = found[0].grid
+    best = message.suggestions[0] if message.suggestions else None
+    from linli.cases.models import Category
+
+    category = Category.objects.filter(code=best.code).values_list("pk", flat=True).first() if best else None
+    return {"action": message.kind, "text": message.text, "nickname": message.nickname,
+            "sent_at": f"{timezone.localtime(message.at):%Y-%m-%d %H:%M}" if message.at else "", "category": category,
+            "area": building_area.pk if building_area.pk in areas_by_grid else area.pk, "address": message.place}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def wechat_paste(request: HttpRequest) -> HttpResponse:
+    """Paste a WeChat excerpt; Linli splits it and proposes; a person confirms each message."""
+    from .forms import PasteForm, PasteRowFormSet, _category_choices
+    from .wechat import PasteError, create_from_paste, split
+
+    areas, meetings = _paste_context(request)
+    step = request.POST.get("step", "")
+    form = PasteForm(request.POST if step == "split" else None, areas=areas)
+    choices = _category_choices()
+    row_kwargs = {"areas": areas, "meetings": meetings, "choices": choices}
+    if step == "split" and form.is_valid():
+        try:
+            messages_ = split(form.cleaned_data["paste"])
+        except PasteError as exc:
+            form.add_error("paste", exc)
+        else:
+            area = form.cleaned_data["area"]
+            allowed = set(areas.values_list("pk", flat=True))
+            formset = PasteRowFormSet(initial=[_row_initial(m, area, allowed) for m in messages_],
+                                      form_kwargs=row_kwargs)
+            for row, message in zip(formset.forms, messages_, strict=True):
+                row.message = message
+                if not meetings and row.initial["action"] == "topic":
+                    row.initial["action"] = "case"
+            return render(request, "meetings/wechat_confirm.html", {
+                "formset": formset, "group": form.cleaned_data["group"], "meetings": meetings})
+    if step == "confirm":
+        group = (request.POST.get("group") or "").strip()[:50]
+        formset = PasteRowFormSet(request.POST, form_kwargs=row_kwargs)
+        if not group or "<" in group or ">" in group:
+            messages.error(request, _("Give the WeChat group's name, without < or >."))
+        elif formset.is_valid():
+            try:
+                cases, items = create_from_paste(request.user, group, formset.cleaned_data)
+            except PasteError as exc:
+                messages.error(request, exc.messages[0])
+            else:
+                messages.success(request, _("%(cases)d cases filed and %(items)d topics put on agendas.") % {
+                    "cases": len(cases), "items": len(items)})
+                return render(request, "meetings/wechat_done.html", {"cases": cases, "items": items})
+        return render(request, "meetings/wechat_confirm.html", {"formset": formset, "group": group,
+                                                                "meetings": meetings})
+    return render(request, "meetings/wechat_paste.html", {"form": form})

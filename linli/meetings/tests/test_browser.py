@@ -75,3 +75,51 @@ def test_outcome_recorded_on_a_phone_lands_in_the_handlers_inbox(new_browser_pag
     assert case.number in handler.content()
     screenshot(handler, shots / "4-handler.png")
     assert not errors, errors
+
+
+WECHAT_EXCERPT = """张阿姨 08:12
+3栋2单元楼道堆满纸箱，消防通道都堵了
+
+老李 08:15
+七号楼的飞线又拉下来了，给电瓶车充电
+[图片]"""
+
+
+def test_paste_a_wechat_excerpt_and_confirm_two_cases(new_browser_page, live_server, people, tree, tmp_path):
+    from linli.places.models import Building
+
+    Building.objects.create(grid=tree.g1, name="3栋")
+    Building.objects.create(grid=tree.g2, name="7栋")
+    page = new_browser_page(**PHONE)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, live_server, "staff-a1", PASSWORD, "/meetings/wechat/")
+    page.goto(f"{live_server.url}/meetings/wechat/")
+    page.fill("#id_group", "甲一社区3栋住户群")
+    page.select_option("#id_area", str(tree.comm_a1.pk))
+    with page.expect_navigation():  # an empty paste first: a clear message
+        page.click("button[type=submit].primary")
+    assert "请粘贴" in page.content() or page.locator("[role=alert]").count()
+    page.fill("#id_group", "甲一社区3栋住户群")
+    page.select_option("#id_area", str(tree.comm_a1.pk))
+    page.fill("#id_paste", WECHAT_EXCERPT)
+    with page.expect_navigation():
+        page.click("button[type=submit].primary")
+    rows = page.locator("fieldset.mt-paste-row")
+    assert rows.count() == 2
+    assert Case.objects.count() == 0  # nothing yet: a person confirms each
+    assert page.input_value("#id_form-0-address") == "3栋2单元" and page.input_value("#id_form-1-address") == "7栋"
+    assert page.input_value("#id_form-0-area") == str(tree.g1.pk)
+    assert page.input_value("#id_form-1-area") == str(tree.g2.pk)
+    assert page.input_value("#id_form-1-category") == str(Category.objects.get(code="wiring").pk)
+    assert _fits_the_phone(page)
+    screenshot(page, tmp_path / "paste-confirm.png")
+    with page.expect_navigation():
+        page.click("button[type=submit].primary")
+    numbers = page.locator("[data-case]").all_inner_texts()
+    assert len(numbers) == 2
+    cases = list(Case.objects.filter(number__in=numbers).order_by("pk"))
+    assert [c.channel for c in cases] == [Channel.WECHAT, Channel.WECHAT]
+    assert [c.area for c in cases] == [tree.g1, tree.g2]
+    assert cases[0].channel_ref.startswith("甲一社区3栋住户群：张阿姨（")
+    assert not errors, errors
