@@ -39,6 +39,8 @@ from linli.meetings.models import (
     MeetingStatus,
     Motion,
     MotionResult,
+    Opinion,
+    OpinionDrive,
     Outcome,
     Recurrence,
     Series,
@@ -50,7 +52,7 @@ from linli.meetings.recurrence import occurrences
 from linli.people.models import Person, Role, RoleAssignment
 from linli.places.models import Area, Department
 
-from .cases import FENGSI, JOINT_CONFERENCE, ROUNDTABLE
+from .cases import FENGSI, JOINT_CONFERENCE, ROUNDTABLE, ZOUMA_COLLECTED
 
 BATCH = 500
 FENGSI_SESSIONS = 8
@@ -325,7 +327,52 @@ def build_meetings(seed: int, now: dt.datetime | None = None) -> dict[str, int]:
     _fee_vote(zouma_sessions[3], members[zouma.pk], staff[zouma.pk], rng)
     for s in series.values():
         services.generate(s)
-    return {"议事会议": Meeting.objects.filter(series__in=series.values()).count(), "议题": len(b.items)}
+    drives = _opinion_drives(rng, now, users["grid-zouma"], areas["走马梁社区"])
+    return {"议事会议": Meeting.objects.filter(series__in=series.values()).count(), "议题": len(b.items),
+            "意见征集": drives}
+
+
+DRIVES = ["走马二村楼栋公共区域整治，大家最关心什么？", "老年食堂和助餐服务，您有什么意见和建议？",
+          "小区停车和电动车集中充电设施怎么建？", "自治管理费收支公开，您希望怎么公示？",
+          "2026年老旧小区改造（走马二村）先改什么？"]
+OPEN_OPINIONS = ["先把3栋的楼道灯和扶手修好", "希望雨棚也一起换了", "电动车充电桩最好装在车棚旁边",
+                 "外墙空鼓的地方要先排危", "老年食堂能不能增加送餐上门"]
+
+
+def _opinion_drives(rng: random.Random, now: dt.datetime, staff: User, community: Area) -> int:
+    """Five drives over the year in 走马二村; the opinions the cases demo filed (channel ``opinion``) answer them.
+
+    The last drive is still open, with a few opinions not taken up yet.
+    """
+    span = dt.timedelta(days=73)
+    start = now - dt.timedelta(days=365)
+    drives = []
+    for i, question in enumerate(DRIVES):
+        opens = start + span * i
+        closes = opens + span if i < len(DRIVES) - 1 else now + dt.timedelta(days=20)
+        drives.append(OpinionDrive(question=question, area=community, opens_at=opens, closes_at=closes,
+                                   created_by=staff))
+    OpinionDrive.objects.bulk_create(drives)
+    residents = list(Person.objects.filter(area__parent=community).order_by("pk").values_list("pk", flat=True))
+    used: dict[int, set[int]] = {d.pk: set() for d in drives}
+    rows = []
+    cases = Case.objects.filter(channel=Channel.OPINION, channel_ref=ZOUMA_COLLECTED).order_by("created_at", "pk")
+    for case in cases:
+        drive = next((d for d in drives if d.opens_at <= case.created_at < d.closes_at), drives[0])
+        person = rng.choice([p for p in residents if p not in used[drive.pk]] or residents)
+        used[drive.pk].add(person)
+        rows.append(Opinion(drive=drive, person_id=person, text=case.description, case=case, handled_by=staff,
+                            handled_at=case.created_at))
+    for text in OPEN_OPINIONS:
+        person = rng.choice([p for p in residents if p not in used[drives[-1].pk]])
+        used[drives[-1].pk].add(person)
+        rows.append(Opinion(drive=drives[-1], person_id=person, text=text))
+    Opinion.objects.bulk_create(rows, batch_size=BATCH)
+    for row in rows:  # bulk_create stamped "now": an opinion came in a little before its case was filed
+        row.created_at = (row.case.created_at - dt.timedelta(hours=rng.randint(2, 30)) if row.case_id
+                          else now - dt.timedelta(hours=rng.randint(2, 60)))
+    Opinion.objects.bulk_update(rows, ["created_at"], batch_size=BATCH)
+    return len(drives)
 
 
 def _assign_lift(item: AgendaItem, department: Department | None, user: User, category: Category,
@@ -396,6 +443,8 @@ def delete_meetings(area_ids: list[int], person_ids: list[int]) -> None:
     AgendaItem.objects.filter(Q(area_id__in=area_ids) | Q(raised_by_id__in=person_ids)).update(area=None,
                                                                                                raised_by=None)
     meetings.delete()
+    Opinion.objects.filter(Q(drive__area_id__in=area_ids) | Q(person_id__in=person_ids)).delete()
+    OpinionDrive.objects.filter(area_id__in=area_ids).delete()
     Series.objects.filter(escalates_to__in=series).update(escalates_to=None)
     series.delete()
     MeetingKind.objects.filter(code__in=[c for c, _n, _d in KINDS], series__isnull=True).delete()

@@ -239,3 +239,40 @@ class PasteRowForm(SafeTextMixin, forms.Form):
 
 
 PasteRowFormSet = forms.formset_factory(PasteRowForm, extra=0, max_num=100, absolute_max=100, validate_max=True)
+
+
+class DriveForm(SafeTextMixin, forms.Form):
+    text_fields = ("question",)
+    question = forms.CharField(label=_("Question"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                               help_text=_("e.g. what should the renovation of the old estate do first?"))
+    area = forms.ModelChoiceField(queryset=None, label=_("Residents of"))
+    opens_at = forms.DateTimeField(label=_("Opens"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                   widget=DATETIME_INPUT)
+    closes_at = forms.DateTimeField(label=_("Closes"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                    widget=DATETIME_INPUT)
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+
+
+class OpinionForm(SafeTextMixin, forms.Form):
+    text_fields = ("text",)
+    text = forms.CharField(label=_("Your opinion"), max_length=1000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ToCaseForm(forms.Form):
+    category = CategoryField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = _category_choices()
+
+
+class ToTopicForm(forms.Form):
+    meeting = forms.ModelChoiceField(queryset=None, label=_("Meeting"),
+                                     error_messages={"required": _("Choose the meeting.")})
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings

@@ -370,3 +370,59 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}"
+
+
+class OpinionDrive(models.Model):
+    """An opinion drive (征集意见): a question put to the residents of an area for a while."""
+
+    question = models.CharField(_("question"), max_length=300)
+    area = models.ForeignKey(Area, models.PROTECT, related_name="opinion_drives", verbose_name=_("area"))
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opinion drive")
+        verbose_name_plural = _("opinion drives")
+        ordering = ["-opens_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="drive_closes_after")]
+
+    def __str__(self) -> str:
+        return self.question
+
+    @classmethod
+    def scope_q(cls, scope) -> Q:
+        return scope.area_q("area__code")
+
+
+class Opinion(models.Model):
+    """One resident's answer to a drive; staff turn it into a case or a meeting topic in one step."""
+
+    drive = models.ForeignKey(OpinionDrive, models.CASCADE, related_name="opinions", verbose_name=_("opinion drive"))
+    person = models.ForeignKey(Person, models.PROTECT, related_name="opinions", verbose_name=_("resident"))
+    text = models.TextField(_("opinion"), max_length=1000)
+    case = models.ForeignKey(Case, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("case"))
+    item = models.ForeignKey(AgendaItem, models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("agenda item"))
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("handled by"))
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("given at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        ordering = ["drive", "id"]
+        constraints = [models.UniqueConstraint(fields=["drive", "person"], name="opinion_once_per_drive")]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    @classmethod
+    def scope_q(cls, scope) -> Q:
+        q = Q(drive__in=OpinionDrive.objects.filter(OpinionDrive.scope_q(scope)))
+        if scope.person_id:
+            q |= Q(person_id=scope.person_id)
+        return q

@@ -21,6 +21,9 @@ def meeting_links(context: NavContext):
     elif scope.department_ids:
         yield Section(_("Accountability"), _("Items the meetings handed to your department"),
                       url("meetings:accountability"), "accountability")
+    if scope.person_id or scope.is_staff:
+        yield Section(_("Opinion drives"), _("Questions put to the residents; answer on your phone"),
+                      url("meetings:drives"), "opinions")
     if scope.person_id:
         yield Section(_("Raise a topic"), _("Put a problem on the agenda of the next meeting"),
                       url("meetings:index"), "propose")

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import views
+from . import views, views_opinions
 
 app_name = "meetings"
 urlpatterns = [
@@ -33,6 +33,11 @@ urlpatterns = [
     re_path(r"^public/(?P<code>\d{6,15})/$", views.public_accountability, name="public"),
     path("mine/", views.mine, name="mine"),
     path("wechat/", views.wechat_paste, name="wechat"),
+    path("opinions/", views_opinions.drive_list, name="drives"),
+    path("opinions/new/", views_opinions.drive_new, name="drive_new"),
+    path("opinions/<int:pk>/", views_opinions.drive_detail, name="drive"),
+    re_path(r"^opinions/answers/(?P<pk>\d+)/(?P<how>case|topic)/$", views_opinions.opinion_take_up,
+            name="opinion_take_up"),
     path("calendar/", views.calendar_link, name="calendar"),
     re_path(r"^calendar/(?P<token>[0-9a-f]{40})\.ics$", views.calendar_feed, name="calendar_feed"),
 ]

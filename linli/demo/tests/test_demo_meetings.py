@@ -87,3 +87,15 @@ def test_demo_staff_see_their_meetings_and_not_others(series, client):
     assert client.get(reverse("meetings:accountability")).status_code == 200
     public = client.get(reverse("meetings:public", args=[fengsi.area.parent.code]))
     assert public.status_code == 200 and "逢四说事" in public.content.decode()
+
+
+def test_five_opinion_drives_in_zouma(demo, db):
+    from linli.meetings.models import Opinion, OpinionDrive
+    from linli.meetings.opinions import counts, is_open
+
+    drives = list(OpinionDrive.objects.filter(area__name="走马梁社区"))
+    assert len(drives) == 5 and sum(is_open(d) for d in drives) == 1
+    numbers = counts([d.pk for d in drives])
+    assert sum(n["total"] for n in numbers.values()) == Opinion.objects.count() >= 80
+    assert sum(n["cases"] for n in numbers.values()) == 82
+    assert Opinion.objects.filter(case__isnull=True, item__isnull=True).count() == 5
