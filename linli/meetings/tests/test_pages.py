@@ -267,3 +267,23 @@ def test_accountability_flags_overdue_items(staff, busy):
     AgendaItem.objects.filter(pk=item.pk).update(deadline=timezone.localdate() - dt.timedelta(days=2))
     page = staff.get(reverse("meetings:accountability") + "?show=overdue").content.decode()
     assert item.title in page and "mt-late" in page
+
+
+def test_admin_lists_open_for_a_superuser(client, busy, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.invalid", "x-secret-9")
+    client.force_login(admin)
+    for model in ("meetingkind", "series", "meeting", "agendaitem", "motion", "opiniondrive", "opinion"):
+        assert client.get(f"/admin/meetings/{model}/").status_code == 200, model
+    item = busy.items.first()
+    assert client.get(f"/admin/meetings/agendaitem/{item.pk}/change/").status_code == 200
+    assert client.post(f"/admin/meetings/agendaitem/{item.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_more_pages_stay_within_a_query_budget(client, staff, busy, people, tree, django_assert_max_num_queries):
+    with django_assert_max_num_queries(15):
+        assert staff.get(reverse("meetings:index")).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("meetings:public", args=[tree.comm_a1.code])).status_code == 200
+    client.force_login(people.resident)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("meetings:mine")).status_code == 200
