@@ -276,3 +276,17 @@ class ToTopicForm(forms.Form):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
+
+
+class PeriodForm(forms.Form):
+    """The period of the figures (both ends included; either may be left out)."""
+
+    show = forms.CharField(required=False, widget=forms.HiddenInput)
+    start = forms.DateField(label=_("Period from"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("Period to"), required=False, widget=DATE_INPUT)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The end of the period is before its start."))
+        return data

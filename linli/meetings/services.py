@@ -409,6 +409,16 @@ def promote_case(user, meeting: Meeting, case: Case) -> AgendaItem:
     return item
 
 
+def open_cases_for(user, meeting: Meeting, limit: int = 20) -> list[Case]:
+    """Open cases under the meeting's unit, in the user's scope, not yet on a coming agenda: oldest first."""
+    low, high = code_range(meeting.area.code)
+    on_agenda = AgendaItem.objects.filter(case__isnull=False, outcome="",
+                                          meeting__status=MeetingStatus.SCHEDULED).values("case_id")
+    return list(scoped(Case.objects.filter(status__in=OPEN_STATUSES, area__code__gte=low, area__code__lt=high),
+                       user).exclude(pk__in=on_agenda).select_related("category", "area")
+                .order_by("created_at", "pk")[:limit])
+
+
 @transaction.atomic
 def move_item(user, item: AgendaItem, direction: str) -> None:
     """One place up or down the agenda."""

@@ -36,6 +36,7 @@ from .forms import (
     MotionForm,
     MoveForm,
     OutcomeForm,
+    PeriodForm,
     PersonByMobileForm,
     PromoteForm,
     SeriesForm,
@@ -258,7 +259,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_or_404(request, pk)
     run = services.may_run(request.user, meeting.series)
     open_ = meeting.status == MeetingStatus.SCHEDULED
+    candidates = services.open_cases_for(request.user, meeting) if run and open_ else []
     return render(request, "meetings/meeting_detail.html", {
+        "candidates": candidates,
         "meeting": meeting, "series": meeting.series, "items": _items(meeting), "motions": _motions(meeting),
         "present": services.present_count(meeting), "invited": meeting.attendances.filter(invited=True).count(),
         "run": run, "open": open_, "may_propose": open_ and services.may_propose(request.user, meeting),
@@ -586,8 +589,12 @@ def accountability_view(request: HttpRequest) -> HttpResponse:
     accountability.attach_state(context["items"])
     series = list(scoped(Series.objects.select_related("kind", "area"), request.user).filter(active=True)
                   .order_by("area__code", "pk")[:50])
-    numbers = accountability.figures_by_series([s.pk for s in series])
-    context.update(show=show, filters=FILTERS, series_rows=[(s, numbers[s.pk]) for s in series])
+    period = PeriodForm(request.GET or None)
+    start = end = None
+    if period.is_bound and period.is_valid():
+        start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    numbers = accountability.figures_by_series([s.pk for s in series], start, end)
+    context.update(show=show, filters=FILTERS, series_rows=[(s, numbers[s.pk]) for s in series], period=period)
     return render(request, "meetings/accountability.html", context)
 
 

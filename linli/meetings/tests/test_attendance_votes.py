@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from linli.meetings import services
 from linli.meetings.models import Attendance, MotionResult, VoteRule
@@ -69,7 +70,7 @@ def test_signing_in_earns_meeting_points_once(meeting, people, tree):
 def test_staff_mark_present_someone_without_a_phone(meeting, people):
     services.mark_present(people.staff, meeting, people.neighbour.person, now=at_meeting(meeting))
     assert services.present_count(meeting) == 1
-    with pytest.raises(Exception):  # noqa: B017 - PermissionDenied for someone not running the series
+    with pytest.raises(PermissionDenied):
         services.mark_present(people.outsider, meeting, people.resident.person, now=at_meeting(meeting))
 
 

@@ -99,7 +99,7 @@ def test_paste_a_wechat_excerpt_and_confirm_two_cases(new_browser_page, live_ser
     page.select_option("#id_area", str(tree.comm_a1.pk))
     with page.expect_navigation():  # an empty paste first: a clear message
         page.click("button[type=submit].primary")
-    assert "请粘贴" in page.content() or page.locator("[role=alert]").count()
+    assert "请粘贴从微信群复制的消息。" in page.locator("[role=alert]").first.inner_text()
     page.fill("#id_group", "甲一社区3栋住户群")
     page.select_option("#id_area", str(tree.comm_a1.pk))
     page.fill("#id_paste", WECHAT_EXCERPT)
