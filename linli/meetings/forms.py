@@ -222,11 +222,16 @@ class PasteRowForm(SafeTextMixin, forms.Form):
     address = forms.CharField(label=_("Building and unit"), max_length=100, required=False)
     meeting = forms.ModelChoiceField(queryset=None, required=False, label=_("Meeting"))
 
-    def __init__(self, *args, areas, meetings, choices, **kwargs):
+    def __init__(self, *args, areas, meetings, choices, area_choices=None, meeting_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
         self.fields["meeting"].queryset = meetings
         self.fields["category"].choices = choices
+        # Lists made once for all the rows (else every row's select would ask the database again).
+        if area_choices is not None:
+            self.fields["area"].choices = area_choices
+        if meeting_choices is not None:
+            self.fields["meeting"].choices = meeting_choices
 
     def clean(self):
         data = super().clean()

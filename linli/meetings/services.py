@@ -639,8 +639,8 @@ def record_outcome(user, item: AgendaItem, *, outcome: str, summary: str = "", n
     elif outcome == Outcome.ASSIGNED:
         item.deadline = _check_deadline(deadline)
         case = _assign(user, item, level=level, department=department, category=category, area=area)
-        item.case, item.handler_level = case, level
-        item.handler_department = department if level == HandlerLevel.DEPARTMENT else None
+        # The handler the case has now (a linked case already being handled keeps its own).
+        item.case, item.handler_level, item.handler_department = case, case.level, case.handler_department
         data.update(case=case.number, level=level, deadline=item.deadline.isoformat())
     elif outcome == Outcome.ESCALATED:
         if target == "loop":

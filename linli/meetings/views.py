@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.cases.models import Case
+from linli.core.codes import code_range
 from linli.core.paging import page_by_id, parse_key
 from linli.core.scope import get_scoped_or_404, scope_for, scoped
 from linli.people.models import Person
@@ -604,10 +605,12 @@ def public_accountability(request: HttpRequest, code: str) -> HttpResponse:
     area = Area.objects.filter(code=code[:15], level__in=[AreaLevel.COMMUNITY, AreaLevel.STREET]).first()
     if area is None:
         raise Http404
-    series = list(Series.objects.filter(active=True, area__code__startswith=area.code).select_related("kind", "area")
-                  .order_by("area__code", "pk")[:50])
+    low, high = code_range(area.code)
+    series = list(Series.objects.filter(active=True, area__code__gte=low, area__code__lt=high)
+                  .select_related("kind", "area").order_by("area__code", "pk")[:50])
     numbers = accountability.figures_by_series([s.pk for s in series])
-    qs = accountability.tracked_items(AgendaItem.objects.filter(meeting__area__code__startswith=area.code))
+    qs = accountability.tracked_items(AgendaItem.objects.filter(meeting__area__code__gte=low,
+                                                                meeting__area__code__lt=high))
     context = _page(qs, request)
     accountability.attach_state(context["items"])
     context.update(area=area, series_rows=[(s, numbers[s.pk]) for s in series])
@@ -689,22 +692,27 @@ def _paste_context(request: HttpRequest):
     return areas, meetings
 
 
-def _row_initial(message, area, areas_by_grid) -> dict:
+def _row_initials(messages_, area, allowed: set[int]) -> list[dict]:
+    """What each row proposes (two queries for any number of messages: the buildings and the categories)."""
+    from linli.cases.models import Category
     from linli.places.models import Building
 
-    building_area = area
-    if message.building is not None:
-        found = (Building.objects.filter(grid__code__startswith=area.code, name=f"{message.building}栋")
-                 .select_related("grid")[:2])
-        if len(found) == 1:  # only when the building is unambiguous under the group's area
-            building_area = found[0].grid
-    best = message.suggestions[0] if message.suggestions else None
-    from linli.cases.models import Category
-
-    category = Category.objects.filter(code=best.code).values_list("pk", flat=True).first() if best else None
-    return {"action": message.kind, "text": message.text, "nickname": message.nickname,
-            "sent_at": f"{timezone.localtime(message.at):%Y-%m-%d %H:%M}" if message.at else "", "category": category,
-            "area": building_area.pk if building_area.pk in areas_by_grid else area.pk, "address": message.place}
+    low, high = code_range(area.code)
+    grids_of: dict[str, set[int]] = {}
+    for name, grid_id in Building.objects.filter(grid__code__gte=low, grid__code__lt=high).values_list(
+            "name", "grid_id"):
+        grids_of.setdefault(name, set()).add(grid_id)
+    category_pk = dict(Category.objects.filter(active=True, parent__isnull=False).values_list("code", "pk"))
+    rows = []
+    for message in messages_:
+        grids = grids_of.get(f"{message.building}栋", set()) if message.building is not None else set()
+        grid = next(iter(grids)) if len(grids) == 1 else None  # only an unambiguous building under the area
+        best = message.suggestions[0] if message.suggestions else None
+        rows.append({"action": message.kind, "text": message.text, "nickname": message.nickname,
+                     "sent_at": f"{timezone.localtime(message.at):%Y-%m-%d %H:%M}" if message.at else "",
+                     "category": category_pk.get(best.code) if best else None,
+                     "area": grid if grid in allowed else area.pk, "address": message.place})
+    return rows
 
 
 @login_required
@@ -718,7 +726,11 @@ def wechat_paste(request: HttpRequest) -> HttpResponse:
     step = request.POST.get("step", "")
     form = PasteForm(request.POST if step == "split" else None, areas=areas)
     choices = _category_choices()
-    row_kwargs = {"areas": areas, "meetings": meetings, "choices": choices}
+    area_list = list(areas)
+    meeting_list = list(meetings)
+    row_kwargs = {"areas": areas, "meetings": meetings, "choices": choices,
+                  "area_choices": [(a.pk, a.name) for a in area_list],
+                  "meeting_choices": [("", "—")] + [(m.pk, m.title) for m in meeting_list]}
     if step == "split" and form.is_valid():
         try:
             messages_ = split(form.cleaned_data["paste"])
@@ -726,15 +738,14 @@ def wechat_paste(request: HttpRequest) -> HttpResponse:
             form.add_error("paste", exc)
         else:
             area = form.cleaned_data["area"]
-            allowed = set(areas.values_list("pk", flat=True))
-            formset = PasteRowFormSet(initial=[_row_initial(m, area, allowed) for m in messages_],
-                                      form_kwargs=row_kwargs)
+            allowed = {a.pk for a in area_list}
+            formset = PasteRowFormSet(initial=_row_initials(messages_, area, allowed), form_kwargs=row_kwargs)
             for row, message in zip(formset.forms, messages_, strict=True):
                 row.message = message
-                if not meetings and row.initial["action"] == "topic":
+                if not meeting_list and row.initial["action"] == "topic":
                     row.initial["action"] = "case"
             return render(request, "meetings/wechat_confirm.html", {
-                "formset": formset, "group": form.cleaned_data["group"], "meetings": meetings})
+                "formset": formset, "group": form.cleaned_data["group"], "meetings": meeting_list})
     if step == "confirm":
         group = (request.POST.get("group") or "").strip()[:50]
         formset = PasteRowFormSet(request.POST, form_kwargs=row_kwargs)
@@ -750,5 +761,5 @@ def wechat_paste(request: HttpRequest) -> HttpResponse:
                     "cases": len(cases), "items": len(items)})
                 return render(request, "meetings/wechat_done.html", {"cases": cases, "items": items})
         return render(request, "meetings/wechat_confirm.html", {"formset": formset, "group": group,
-                                                                "meetings": meetings})
+                                                                "meetings": meeting_list})
     return render(request, "meetings/wechat_paste.html", {"form": form})

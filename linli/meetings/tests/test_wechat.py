@@ -193,3 +193,13 @@ def test_paste_page_is_for_intake_roles_only(client, people):
     client.force_login(people.resident)
     assert client.get(reverse("meetings:wechat")).status_code == 404
     assert client.post(reverse("meetings:wechat"), {"step": "split", "paste": PHONE_COPY}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_split_step_queries_do_not_grow_with_the_messages(client, people, tree, django_assert_max_num_queries):
+    client.force_login(people.staff)
+    paste = "\n".join(f"用户{i}：{i % 9 + 1}栋楼道堆满杂物" for i in range(40))
+    _split(client, "张三：楼道灯坏了", tree.comm_a1)  # warm the suggestion model
+    with django_assert_max_num_queries(20):
+        response = _split(client, paste, tree.comm_a1)
+    assert len(response.context["formset"].forms) == 40
