@@ -466,6 +466,11 @@ def signin(request: HttpRequest, pk: int) -> HttpResponse:
     person = getattr(request.user, "person", None)
     if meeting is None or person is None:
         raise Http404
+    # Visitors from elsewhere reach it through the QR code (a valid code); nobody else learns of the meeting.
+    code = (request.POST.get("code") or request.GET.get("code") or "")[:6]
+    if not (services.visible_meetings(request.user).filter(pk=meeting.pk).exists()
+            or services.code_is_valid(meeting, code)):
+        raise Http404
     form = CodeForm(request.POST or None, initial={"code": (request.GET.get("code") or "")[:6]})
     if request.method == "POST" and form.is_valid():
         try:

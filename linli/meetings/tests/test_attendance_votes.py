@@ -131,3 +131,15 @@ def test_calendar_token_can_be_revoked(people):
     first.refresh_from_db()
     assert first.revoked_at is not None and second.token != first.token
     assert services.calendar_token(people.resident) == second
+
+
+def test_sign_in_page_of_a_far_meeting_needs_the_code(client, people, running):
+    from django.urls import reverse
+
+    url = reverse("meetings:signin", args=[running.pk])
+    client.force_login(people.far_resident)
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"code": "000000"}).status_code == 404
+    code = services.current_code(running)
+    assert client.get(url, {"code": code}).status_code == 200
+    assert client.post(url, {"code": code}).status_code == 302 and services.present_count(running) == 1
