@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "linli.volunteering",
     "linli.funds",
     "linli.care",
+    "linli.meetings",
     "ninja",  # its Swagger UI assets, served locally (never from a CDN)
     "linli.api",
     "linli.home",

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from linli.core import views as core_views
 from linli.core.forms import LoginForm
 from linli.home import views as home_views
+from linli.meetings.views import category_suggest
 from linli.people import urls_registry as registry_urls
 from linli.places import urls as places_urls
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("open311/", include("linli.open311.urls")),
     path("points/", include("linli.points.urls")),
     path("funds/", include("linli.funds.urls")),
+    path("meetings/", include("linli.meetings.urls")),
+    path("api/categories/suggest", category_suggest, name="category_suggest"),  # before the API's own routes
     path("api/", include("linli.api.urls")),
     path("admin/", admin.site.urls),
 ]

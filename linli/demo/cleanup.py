@@ -20,6 +20,7 @@ from .areas import DISTRICT_CODE
 from .care import delete_care
 from .cases import delete_cases
 from .funds import delete_funds
+from .meetings import delete_meetings
 from .points import delete_points
 from .volunteering import delete_volunteering
 
@@ -58,6 +59,7 @@ def delete_demo() -> None:
     try:
         # Cases first: their photo files go with them, and categories routed to demo departments get their
         # seed routing back (a department-level category may not lose its department).
+        delete_meetings(area_ids, person_ids)  # meeting items point at cases, places and people
         delete_cases(area_ids, department_ids, person_ids, street_codes)
         delete_points(area_ids, person_ids, partner_ids)  # the points ledger refers to people, shops, areas
         delete_care(area_ids, person_ids)  # care recipients, visits, hotline, errands, six helps (before teams)

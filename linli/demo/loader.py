@@ -32,6 +32,7 @@ from .cases import build_cases
 from .cleanup import DemoError, delete_demo
 from .figures import headline_figures
 from .funds import build_funds
+from .meetings import build_meetings
 from .names import NameMaker
 from .orgs import build_orgs
 from .people import (
@@ -168,6 +169,7 @@ def load_demo(reset: bool = False, stdout: TextIO | None = None, seed: int = DEM
             counts.update(build_stations(seed + 4))
             counts.update(build_funds(seed + 5))
             counts.update(build_care(seed + 4))
+            counts.update(build_meetings(seed + 4))
             summary = DemoSummary(created=True, counts=counts, figures=headline_figures())
     summary.seconds = time.perf_counter() - started
     if stdout is not None:
