@@ -16,7 +16,7 @@ def _has_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path:
         return True
     sources = [request.GET]
-    if request.method == "POST" and not request.content_type.startswith("application/json"):
+    if request.method == "POST" and not (request.content_type or "").startswith("application/json"):
         sources.append(request.POST)
     return any("\x00" in key or any("\x00" in v for v in values)
                for source in sources for key, values in source.lists())
