@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -23,17 +22,8 @@ from django.http import HttpRequest
 
 from linli.core.identifiers import normalise_mobile
 
-if TYPE_CHECKING:
-    from linli.core.models import User
-
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
-
-
-class AuthenticatedRequest(HttpRequest):
-    """For the type checker: what a ``login_required`` view gets, a request whose user is a login."""
-
-    user: User
 
 
 def login_key(login: str) -> str:

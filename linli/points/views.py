@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from linli.core.auth import AuthenticatedRequest
+from linli.core.http import AuthenticatedRequest
 from linli.core.money import yuan
 from linli.core.paging import parse_key
 from linli.core.scope import scope_for, scoped
