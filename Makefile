@@ -47,6 +47,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check linli bench
+	LINLI_HOME=$$(mktemp -d) $(BIN)/mypy
 
 # Refresh the translation catalogues (needs GNU gettext), carry translations of moved strings across
 # apps (.ci/po_carry.py names any string still untranslated), and compile them.
