@@ -56,6 +56,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check linli bench
 	$(BIN)/lint-imports --no-cache
 	LINLI_HOME=$$(mktemp -d) $(BIN)/linli makemigrations --check --dry-run
+	LINLI_HOME=$$(mktemp -d) $(BIN)/mypy
 
 # Refresh the translation catalogues (needs GNU gettext), carry translations of moved strings across
 # apps (.ci/po_carry.py names any string still untranslated), and compile them.

@@ -24,7 +24,7 @@ class UserAdmin(DjangoUserAdmin):
     raw_id_fields = ("person",)
     fieldsets = (
         (None, {"fields": ("username", "password", "person")}),
-        *DjangoUserAdmin.fieldsets[1:],
+        *(DjangoUserAdmin.fieldsets or ())[1:],
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "person", "password1", "password2")}),
@@ -32,9 +32,10 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description=_("person"), ordering="person__name")
     def person_link(self, obj: User) -> str:
-        if obj.person_id is None:
+        person = obj.person
+        if person is None:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("people:detail", args=[obj.person_id]), obj.person.name)
+        return format_html('<a href="{}">{}</a>', reverse("people:detail", args=[person.pk]), person.name)
 
 
 @admin.register(Job)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -11,8 +12,13 @@ from django.utils.translation import ngettext
 
 from .auth import seconds_locked
 
+if TYPE_CHECKING:
+    _LoginFormBase = AuthenticationForm
+else:
+    _LoginFormBase = object
 
-class ThrottledLoginMixin:
+
+class ThrottledLoginMixin(_LoginFormBase):
     """Tell a user who has failed too often to wait, instead of checking the password again."""
 
     def _raise_if_locked(self) -> None:
@@ -28,7 +34,7 @@ class ThrottledLoginMixin:
                 code="throttled",
             )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         self._raise_if_locked()
         try:
             return super().clean()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -15,16 +16,18 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_KEY_LENGTH = 100
 
+_K = TypeVar("_K", bound="HashedKey")
+
 
 def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class HashedKeyQuerySet(models.QuerySet):
-    def active(self) -> HashedKeyQuerySet:
+class HashedKeyQuerySet(models.QuerySet[_K]):
+    def active(self) -> HashedKeyQuerySet[_K]:
         return self.filter(revoked_at__isnull=True)
 
-    def for_raw(self, raw: str):
+    def for_raw(self, raw: str) -> _K | None:
         """The active row whose key is ``raw``, or None."""
         length = self.model.PREFIX_LENGTH
         if not raw or len(raw) < length or len(raw) > MAX_KEY_LENGTH:

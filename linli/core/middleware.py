@@ -28,11 +28,12 @@ def has_control_characters(request: HttpRequest) -> bool:
     if has_control(request.path):
         return True
     sources = [request.GET]
+    content_type = request.content_type or ""
     if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
-        if request.content_type.startswith("application/json") or request.content_type.endswith("+json"):
+        if content_type.startswith("application/json") or content_type.endswith("+json"):
             if any(has_control(s) for s in _json_strings(request)):
                 return True
-        elif request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        elif content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
             sources.append(request.POST)
             sources.append({name: [f.name for f in files] for name, files in request.FILES.lists()})
     return any(has_control(key) or any(has_control(v) for v in values)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import TypeAlias
+
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +14,12 @@ class User(AbstractUser):
                                   related_name="user", verbose_name=_("person"))
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]  # the stubs type Meta names as str, not lazy
+        verbose_name_plural = _("users")  # type: ignore[assignment]
+
+
+# What ``request.user`` can be: a login, or nobody signed in.
+UserLike: TypeAlias = User | AnonymousUser
 
 
 class Job(models.Model):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from django.apps import apps
 from django.db.models import Model, Q, QuerySet
@@ -20,6 +21,11 @@ from django.http import Http404
 
 from .codes import code_range
 from .roles import ABILITIES, AREA_ROLES, DEPARTMENT_ROLES, DISTRICT_ADMIN, PARTNER_ROLES, STAFF_ROLES
+
+if TYPE_CHECKING:
+    from .models import User, UserLike
+
+_M = TypeVar("_M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,13 @@ class Scope:
         return bool(self.roles & set(roles))
 
 
+class _ScopedModel(Protocol):
+    """A model that says how it is scoped."""
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q: ...
+
+
 def can(scope: Scope, ability: str) -> bool:
     """Whether the scope's roles grant ``ability`` (see ``roles.ABILITIES``); a district admin can do all."""
     return scope.everything or bool(scope.roles & ABILITIES.get(ability, frozenset()))
@@ -72,14 +85,15 @@ def _minimal(codes: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(result))
 
 
-def scope_for(user) -> Scope:
+def scope_for(user: UserLike) -> Scope:
     """The scope of a user, computed once per request (cached on the user object)."""
-    cached = getattr(user, "_linli_scope", None)
+    cached: Scope | None = getattr(user, "_linli_scope", None)
     if cached is not None:
         return cached
+    # (no import of the auth models here: the admin's AppConfig imports this module before apps are ready)
     if not getattr(user, "is_authenticated", False):
         scope = Scope()
-    elif user.is_superuser:
+    elif (user := cast("User", user)).is_superuser:
         scope = Scope(everything=True, person_id=user.person_id, roles=frozenset({DISTRICT_ADMIN}))
     elif user.person_id is None:
         scope = Scope()
@@ -102,19 +116,19 @@ def scope_for(user) -> Scope:
             roles=roles,
         )
     with contextlib.suppress(AttributeError):  # if an object refuses the attribute, recompute next time
-        user._linli_scope = scope
+        user._linli_scope = scope  # type: ignore[union-attr]  # a cache attribute no model declares
     return scope
 
 
-def scoped(qs: QuerySet, user) -> QuerySet:
+def scoped(qs: QuerySet[_M], user: UserLike) -> QuerySet[_M]:
     """``qs`` limited to what ``user`` may see."""
     scope = scope_for(user)
     if scope.everything:
         return qs
-    return qs.filter(qs.model.scope_q(scope))
+    return qs.filter(cast("type[_ScopedModel]", qs.model).scope_q(scope))
 
 
-def get_scoped_or_404(qs: QuerySet | type[Model], user, **lookup) -> Model:
+def get_scoped_or_404(qs: QuerySet[_M] | type[_M], user: UserLike, **lookup: Any) -> _M:
     if not isinstance(qs, QuerySet):
         qs = qs._default_manager.all()
     obj = scoped(qs, user).filter(**lookup).first()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
+from io import TextIOBase
 from typing import TextIO
 
 from django.db import transaction
@@ -63,7 +64,7 @@ class DemoSummary:
     counts: dict[str, int] = field(default_factory=dict)
     figures: list[tuple[str, str]] = field(default_factory=list)
 
-    def write(self, out: TextIO) -> None:
+    def write(self, out: TextIO | TextIOBase) -> None:
         if self.created:
             out.write(_("Demo data loaded in %(seconds).1f s.") % {"seconds": self.seconds} + "\n")
         else:
@@ -79,7 +80,7 @@ class DemoSummary:
             out.write(f"  {username:<{width}}  {description}\n")
 
 
-def write_logins(out: TextIO) -> None:
+def write_logins(out: TextIO | TextIOBase) -> None:
     """The demo logins that exist in the database, with the password (nothing if there are none)."""
     from django.contrib.auth import get_user_model
 
@@ -144,7 +145,8 @@ def _build(seed: int) -> dict[str, int]:
     }
 
 
-def load_demo(reset: bool = False, stdout: TextIO | None = None, seed: int = DEMO_SEED) -> DemoSummary:
+def load_demo(reset: bool = False, stdout: TextIO | TextIOBase | None = None,
+              seed: int = DEMO_SEED) -> DemoSummary:
     """Load the demo data unless they are there already; with ``reset``, delete and reload them.
 
     Raises ``DemoError`` if district 500113 exists but was not created by the demo.

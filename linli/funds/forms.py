@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -54,7 +56,7 @@ class PaymentForm(forms.Form):
 
     def __init__(self, *args, households=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["household"].choices = [("", "—")] + [(h.pk, str(h)) for h in households]
+        cast(forms.ChoiceField, self.fields["household"]).choices = [("", "—")] + [(h.pk, str(h)) for h in households]
 
 
 class RateForm(forms.Form):
@@ -71,7 +73,7 @@ class ExemptionForm(forms.Form):
 
     def __init__(self, *args, households=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["household"].choices = [("", "—")] + [(h.pk, str(h)) for h in households]
+        cast(forms.ChoiceField, self.fields["household"]).choices = [("", "—")] + [(h.pk, str(h)) for h in households]
 
 
 class ReasonForm(forms.Form):

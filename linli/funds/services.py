@@ -401,10 +401,10 @@ def arrears_by_building(fund: Fund, until: dt.date | None = None,
     Five aggregate queries whatever the number of households or months."""
     until = until or last_completed_month()
     months = months_between(fund.starts_on, until)
-    buildings = buildings_of(fund).order_by("name", "id")
+    building_qs = buildings_of(fund).order_by("name", "id")
     if building_ids is not None:
-        buildings = buildings.filter(pk__in=building_ids)
-    buildings = list(buildings)
+        building_qs = building_qs.filter(pk__in=building_ids)
+    buildings = list(building_qs)
     ids = [b.pk for b in buildings]
     counts = dict(households_of(fund).filter(unit__building_id__in=ids).values_list("unit__building_id")
                   .annotate(n=Count("id")))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 
 from linli.cases.messages import unread_count
@@ -14,7 +16,7 @@ def _nav_links(request: HttpRequest) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    links = [{"title": s.title, "url": s.url, "current": False}
+    links: list[dict[str, Any]] = [{"title": s.title, "url": s.url, "current": False}
              for s in sections(NavContext(scope_for(user), admin=user.is_staff))]
     # Mark the most specific link the current page lies under: /people/12/ is "My record", not "People".
     matches = [link for link in links if request.path.startswith(link["url"])]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
@@ -19,6 +20,9 @@ from linli.core.roles import DEPARTMENT_ROLES, PARTNER_ROLES
 from linli.people.models import Person, Role, RoleAssignment
 from linli.places.models import Area, Department, PartnerUnit
 
+if TYPE_CHECKING:
+    from linli.core.models import User
+
 
 class AccountError(ValueError):
     """Bad input for a new account; the message is meant for the person at the keyboard."""
@@ -26,7 +30,7 @@ class AccountError(ValueError):
 
 @dataclass(frozen=True)
 class NewAccount:
-    user: object
+    user: User
     person: Person | None
     assignment: RoleAssignment | None
 

@@ -62,7 +62,7 @@ class Person(models.Model):
             self.id_number = None
         self.id_suffix = (self.id_number or "")[-4:]
         self.mobile_suffix = (self.mobile or "")[-4:]
-        if self.household_id and not self.area_id:
+        if self.household_id and not self.area_id and self.household is not None:
             self.area_id = self.household.grid_id
         super().save(*args, **kwargs)
 

@@ -4,6 +4,7 @@ party organisations, departments and partner units."""
 from __future__ import annotations
 
 import json
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -49,9 +50,10 @@ class AreaForm(forms.ModelForm):
         if self.level_fixed:
             self.instance.level = self.level_fixed
         if "parent" in self.fields:
-            parent_level = PARENT_LEVEL.get(self.level_fixed)
-            self.fields["parent"].queryset = (Area.objects.filter(level=parent_level) if parent_level
-                                              else Area.objects.exclude(level=AreaLevel.GRID))
+            parent_level = PARENT_LEVEL.get(self.level_fixed) if self.level_fixed else None
+            cast(forms.ModelChoiceField, self.fields["parent"]).queryset = (
+                Area.objects.filter(level=parent_level) if parent_level
+                else Area.objects.exclude(level=AreaLevel.GRID))
 
     def clean_boundary(self):
         boundary = self.cleaned_data.get("boundary")
@@ -68,8 +70,8 @@ class AreaForm(forms.ModelForm):
             raise forms.ValidationError(str(exc)) from None
         return boundary
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         level = cleaned.get("level") or self.level_fixed
         if cleaned.get("boundary") and level != AreaLevel.GRID:
             self.add_error("boundary", _("Only grids have a boundary."))
@@ -137,7 +139,7 @@ class BuildingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("units"), ordering="_units")
     def unit_count(self, obj: Building) -> int:
-        return obj._units
+        return obj._units  # type: ignore[attr-defined]  # annotated by get_queryset
 
 
 @admin.register(BuildingUnit)

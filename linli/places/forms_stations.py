@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models_stations import Amenity
 from .stations import MAX_KMH, MIN_KMH
 
 
-def _amenity_choices() -> list[tuple[str, str]]:
+def _amenity_choices() -> list[tuple[str, str | Promise]]:
     return [("", _("Any service"))] + list(Amenity.objects.filter(active=True).values_list("code", "name"))
 
 
@@ -24,7 +27,7 @@ class StationSearchForm(forms.Form):
 
     def __init__(self, *args, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amenity"].choices = _amenity_choices()
+        cast(forms.ChoiceField, self.fields["amenity"]).choices = _amenity_choices()
         self.fields["community"].widget = forms.Select(choices=[("", _("— my position —"))] + [
             (c.code, f"{c.parent.name if c.parent_id else ''}{c.name}") for c in communities])
         self.community_codes = {c.code for c in communities}
@@ -35,8 +38,8 @@ class StationSearchForm(forms.Form):
             raise forms.ValidationError(_("Choose a community from the list."))
         return code
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if (data.get("lat") is None) != (data.get("lng") is None):
             raise forms.ValidationError(_("A position needs both latitude and longitude."))
         return data
@@ -52,6 +55,6 @@ class CoverageForm(forms.Form):
                              input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                              help_text=_("Empty: now."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["amenity"].choices = _amenity_choices()
+        cast(forms.ChoiceField, self.fields["amenity"]).choices = _amenity_choices()

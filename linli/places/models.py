@@ -9,6 +9,8 @@ Buildings, units and households hang below a grid.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -26,8 +28,8 @@ class AreaLevel(models.TextChoices):
     GRID = "grid", _("Grid")
 
 
-LEVEL_LENGTH = {AreaLevel.DISTRICT: 6, AreaLevel.STREET: 9, AreaLevel.COMMUNITY: 12, AreaLevel.GRID: 15}
-PARENT_LEVEL = {
+LEVEL_LENGTH: dict[str, int] = {AreaLevel.DISTRICT: 6, AreaLevel.STREET: 9, AreaLevel.COMMUNITY: 12, AreaLevel.GRID: 15}
+PARENT_LEVEL: dict[str, str] = {
     AreaLevel.STREET: AreaLevel.DISTRICT,
     AreaLevel.COMMUNITY: AreaLevel.STREET,
     AreaLevel.GRID: AreaLevel.COMMUNITY,
@@ -104,8 +106,11 @@ class Area(models.Model):
         return chain[::-1]
 
 
-class _LevelManager(models.Manager.from_queryset(AreaQuerySet)):
-    def __init__(self, level: str):
+_AreaManager = models.Manager.from_queryset(AreaQuerySet)
+
+
+class _LevelManager(_AreaManager):
+    def __init__(self, level: str) -> None:
         super().__init__()
         self.level = level
 
@@ -118,7 +123,7 @@ class _LevelManager(models.Manager.from_queryset(AreaQuerySet)):
 
 
 class District(Area):
-    objects = _LevelManager(AreaLevel.DISTRICT)
+    objects: ClassVar[_LevelManager] = _LevelManager(AreaLevel.DISTRICT)
 
     class Meta:
         proxy = True
@@ -127,7 +132,7 @@ class District(Area):
 
 
 class Street(Area):
-    objects = _LevelManager(AreaLevel.STREET)
+    objects: ClassVar[_LevelManager] = _LevelManager(AreaLevel.STREET)
 
     class Meta:
         proxy = True
@@ -136,7 +141,7 @@ class Street(Area):
 
 
 class Community(Area):
-    objects = _LevelManager(AreaLevel.COMMUNITY)
+    objects: ClassVar[_LevelManager] = _LevelManager(AreaLevel.COMMUNITY)
 
     class Meta:
         proxy = True
@@ -145,7 +150,7 @@ class Community(Area):
 
 
 class Grid(Area):
-    objects = _LevelManager(AreaLevel.GRID)
+    objects: ClassVar[_LevelManager] = _LevelManager(AreaLevel.GRID)
 
     class Meta:
         proxy = True

@@ -10,6 +10,9 @@ The rules that read these rows live in ``places.stations``.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -125,7 +128,8 @@ class OpeningHours(models.Model):
 
     @property
     def overnight(self) -> bool:
-        return not self.all_day and self.closes <= self.opens
+        # Both times are set unless the station is open all day (``clean`` sees to it).
+        return not self.all_day and cast(dt.time, self.closes) <= cast(dt.time, self.opens)
 
 
 class StationClosure(models.Model):

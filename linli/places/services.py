@@ -9,7 +9,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -22,8 +22,11 @@ from linli.core.scope import Scope, scope_for
 from .geo import GeometryError, centre_of, validate_boundary
 from .models import Area, AreaLevel, Department, PartnerUnit, PartyOrg
 
+if TYPE_CHECKING:
+    from linli.core.models import UserLike
+
 GRID_CODE_RE = re.compile(r"^[0-9]{15}$")
-MAX_NAME_LENGTH = Area._meta.get_field("name").max_length
+MAX_NAME_LENGTH = cast(int, Area._meta.get_field("name").max_length)  # a CharField: always set
 
 
 # --- GeoJSON import -----------------------------------------------------------------------------
@@ -229,7 +232,8 @@ def _check_feature(n: int, feature: Any, communities: dict[str, Area], existing:
     except GeometryError as exc:
         problems.append(str(exc))
 
-    if problems or not (code and community and geom is not None):
+    if (problems or not (code and community and geom is not None)
+            or not isinstance(name, str) or not isinstance(geometry, dict)):  # both checked above
         return None, problems
     return _GridRow(code=code, name=name.strip(), community=community, boundary=geometry,
                     centre=centre_of(geom)), []
@@ -291,7 +295,7 @@ class PartyNode:
     children: list[PartyNode] = field(default_factory=list)
 
 
-def party_tree(user) -> list[PartyNode]:
+def party_tree(user: UserLike) -> list[PartyNode]:
     """Party organisations covering the user's areas (and those above them), nested by parent."""
     scope = scope_for(user)
     if not (scope.everything or scope.area_codes):
@@ -301,7 +305,7 @@ def party_tree(user) -> list[PartyNode]:
     nodes = {o.pk: PartyNode(o) for o in orgs}
     roots: list[PartyNode] = []
     for o in orgs:
-        parent = nodes.get(o.parent_id)
+        parent = nodes.get(o.parent_id) if o.parent_id is not None else None
         (parent.children if parent else roots).append(nodes[o.pk])
     return roots
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import shapely
 from django.conf import settings
@@ -86,13 +87,16 @@ def open_interval(station: ServiceStation, at: dt.datetime) -> OpeningHours | No
         if h.all_day:
             if h.weekday == weekday and not _closed_on(station, day):
                 return h
-        elif h.opens < h.closes:
-            if h.weekday == weekday and h.opens <= time < h.closes and not _closed_on(station, day):
+            continue
+        # Both times are set unless the interval is all day (``OpeningHours.clean`` sees to it).
+        opens, closes = cast(dt.time, h.opens), cast(dt.time, h.closes)
+        if opens < closes:
+            if h.weekday == weekday and opens <= time < closes and not _closed_on(station, day):
                 return h
         else:  # past midnight: the evening part on its own weekday, the morning part on the next one
-            if h.weekday == weekday and time >= h.opens and not _closed_on(station, day):
+            if h.weekday == weekday and time >= opens and not _closed_on(station, day):
                 return h
-            if h.weekday == (weekday - 1) % 7 and time < h.closes and not _closed_on(station, yesterday):
+            if h.weekday == (weekday - 1) % 7 and time < closes and not _closed_on(station, yesterday):
                 return h
     return None
 
@@ -108,7 +112,7 @@ def open_label(station: ServiceStation, at: dt.datetime) -> str:
         return _("Closed now")
     if h.all_day:
         return _("Open 24 hours")
-    return _("Open until %(time)s") % {"time": h.closes.strftime("%H:%M")}
+    return _("Open until %(time)s") % {"time": cast(dt.time, h.closes).strftime("%H:%M")}
 
 
 def week_table(station: ServiceStation) -> list[tuple[str, list[str]]]:
@@ -238,7 +242,7 @@ def hit_json(hit: StationHit) -> dict:
     return {
         "id": s.pk, "name": s.name, "kind": s.kind, "kind_label": str(s.get_kind_display()),
         "address": s.address, "lat": s.lat, "lng": s.lng,
-        "operator": s.operator.name if s.operator_id else None,
+        "operator": s.operator.name if s.operator is not None else None,
         "contact_phone": s.contact_phone or None,
         "amenities": [{"code": a.code, "name": a.name} for a in s.amenities.all()],
         "open_now": hit.open, "status": hit.status,
@@ -325,7 +329,7 @@ def coverage(grids: list[Area], *, amenity: Amenity | None, kmh: float, at: dt.d
 
 def by_community(rows: list[GridCoverage]) -> list[tuple[Area, float]]:
     """(community, uncovered percent) from the grids' surfaces: the share of the community's grids uncovered."""
-    totals: dict[int, list] = {}
+    totals: dict[int | None, list] = {}
     for r in rows:
         entry = totals.setdefault(r.grid.parent_id, [r.grid.parent, 0.0, 0.0])
         entry[1] += r.area_m2

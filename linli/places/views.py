@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from linli.core.http import HtmxRequest
 from linli.core.scope import scoped
 
 from . import services
@@ -32,7 +33,7 @@ def grids_geojson(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def locate_point(request: HttpRequest) -> HttpResponse:
+def locate_point(request: HtmxRequest) -> HttpResponse:
     """``?lat=&lng=`` → ``{"grid": {"code", "name"} | null}``; 400 with a message for bad coordinates.
 
     An htmx request gets a small HTML fragment for the form on the map page instead."""

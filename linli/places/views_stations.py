@@ -3,6 +3,8 @@ page, and the coverage page for staff."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -25,7 +27,7 @@ def _search(request: HttpRequest) -> tuple[StationSearchForm, dict]:
     """Run the finder's search; the form carries any error and the result is then empty."""
     communities = stations.communities_with_centre()
     form = StationSearchForm(request.GET or None, communities=communities)
-    result = {"hits": [], "origin": None, "origin_name": "", "amenity": None, "searched": False}
+    result: dict[str, Any] = {"hits": [], "origin": None, "origin_name": "", "amenity": None, "searched": False}
     if not request.GET:  # nothing chosen yet: every station open now, for the map
         result["hits"] = stations.all_stations(open_only=True, at=timezone.now())
         return form, result
@@ -47,7 +49,7 @@ def _search(request: HttpRequest) -> tuple[StationSearchForm, dict]:
         result["hits"] = stations.all_stations(amenity=amenity, open_only=not data["all"], at=now)
     else:
         result.update(origin=(lat, lng), origin_name=name,
-                      hits=stations.nearest(lat, lng, amenity=amenity, open_only=not data["all"], at=now))
+                      hits=stations.nearest(lat, cast(float, lng), amenity=amenity, open_only=not data["all"], at=now))
     return form, result
 
 
@@ -102,7 +104,10 @@ def _coverage_grids(request: HttpRequest):
 def _coverage(request: HttpRequest):
     qs = _coverage_grids(request)
     form = CoverageForm(request.GET or None)
-    grids, next_key, rows, settings_used = [], None, [], {}
+    grids: list[Area] = []
+    next_key: int | None = None
+    rows: list[stations.GridCoverage] = []
+    settings_used: dict[str, Any] = {}
     if form.is_bound and not form.is_valid():
         return form, rows, next_key, settings_used
     data = form.cleaned_data if form.is_bound else {}

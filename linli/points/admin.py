@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,13 +22,13 @@ from .rewards import restock
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Viewable, never added, changed or deleted through the admin."""
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -37,7 +40,7 @@ class SchemeAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
     autocomplete_fields = ("area",)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False  # a scheme with accounts must stay; set it inactive instead
 
 
@@ -73,11 +76,11 @@ class RewardAdmin(admin.ModelAdmin):
     readonly_fields = ("stock_offered",)
     actions = ["restock_action"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
         # Stock changes by redeeming and restocking only, once the reward exists.
         return ("stock", "stock_offered") if obj is not None else ("stock_offered",)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False  # redemptions keep pointing at it; set it inactive instead
 
     @admin.display(description=gettext_lazy("declared value (yuan)"), ordering="value_fen")
@@ -85,7 +88,7 @@ class RewardAdmin(admin.ModelAdmin):
         return yuan(obj.value_fen)
 
     @admin.action(description=gettext_lazy("Restock the selected rewards"))
-    def restock_action(self, request, queryset):
+    def restock_action(self, request: HttpRequest, queryset: QuerySet[Reward]) -> TemplateResponse | None:
         form = RestockForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             try:
@@ -100,7 +103,7 @@ class RewardAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "points/rewards_restock.html", {
             **self.admin_site.each_context(request), "title": _("Restock the selected rewards"),
             "form": form, "rewards": queryset, "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         })
 
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -28,13 +29,17 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from linli.core.models import UserLike
 from linli.core.scope import scope_for, scoped
 
-from .models import Account, Transfer
+from .models import Account, Redemption, Transfer
+
+if TYPE_CHECKING:
+    from linli.people.models import Person
 
 PAGE_SIZE = 50
 
-Resolver = Callable[[list[str], object, bool], dict[str, tuple[str, str]]]
+Resolver = Callable[[list[str], UserLike, bool], dict[str, tuple[str, str]]]
 SOURCE_LINKS: dict[str, Resolver] = {}
 
 
@@ -43,12 +48,12 @@ def register_source_link(source: str, resolver: Resolver) -> None:
     SOURCE_LINKS[source] = resolver
 
 
-def _case_links(refs: list[str], user, own: bool) -> dict[str, tuple[str, str]]:
+def _case_links(refs: list[str], user: UserLike, own: bool) -> dict[str, tuple[str, str]]:
     """Cases the viewer may open: the reporter's own report page, or the case page for staff."""
     from linli.cases.models import Case
 
     numbers = scoped(Case.objects.filter(number__in=refs), user).values_list("number", flat=True)
-    links = {}
+    links: dict[str, tuple[str, str]] = {}
     for number in numbers:
         try:
             url = reverse("cases:mine_detail" if own else "cases:case_detail", args=[number])
@@ -67,6 +72,7 @@ class Line:
     delta: int          # points in (+) or out (-) of the person's account
     balance: int        # the balance just after this movement
     link: tuple[str, str] | None = None
+    correctable: bool = False  # set for a leader: the movement may be reversed
 
     @property
     def points_in(self) -> int | None:
@@ -77,7 +83,7 @@ class Line:
         return -self.delta if self.delta < 0 else None
 
 
-def movements(account: Account):
+def movements(account: Account) -> QuerySet[Transfer]:
     return Transfer.objects.filter(Q(debit=account) | Q(credit=account))
 
 
@@ -86,10 +92,12 @@ def net_since(account: Account, first_id: int) -> int:
     row = movements(account).filter(id__gte=first_id).aggregate(
         gained=Coalesce(Sum("amount", filter=Q(credit=account)), 0),
         spent=Coalesce(Sum("amount", filter=Q(debit=account)), 0))
-    return row["gained"] - row["spent"]
+    gained: int = row["gained"]
+    spent: int = row["spent"]
+    return gained - spent
 
 
-def archive_page(account: Account | None, user, *, before: int | None = None,
+def archive_page(account: Account | None, user: UserLike, *, before: int | None = None,
                  size: int = PAGE_SIZE) -> tuple[list[Line], int | None]:
     """One page of the archive, newest first; returns the lines and the key of the next (older) page."""
     if account is None:
@@ -102,7 +110,7 @@ def archive_page(account: Account | None, user, *, before: int | None = None,
     more = len(rows) > size
     rows = rows[:size]
     balance = account.balance - (net_since(account, before) if before is not None and rows else 0)
-    lines = []
+    lines: list[Line] = []
     for t in rows:
         delta = t.amount if t.credit_id == account.pk else -t.amount
         lines.append(Line(t, delta, balance))
@@ -111,7 +119,7 @@ def archive_page(account: Account | None, user, *, before: int | None = None,
     return lines, (rows[-1].pk if more else None)
 
 
-def _attach_links(lines: list[Line], account: Account, user) -> None:
+def _attach_links(lines: list[Line], account: Account, user: UserLike) -> None:
     own = account.person_id is not None and account.person_id == scope_for(user).person_id
     by_source: dict[str, list[str]] = {}
     for line in lines:
@@ -129,18 +137,20 @@ def _attach_links(lines: list[Line], account: Account, user) -> None:
                 line.link = (reverse("points:redemption", args=[redemption.pk]), _("My redemption"))
 
 
-def _redemption_of(t: Transfer):
+def _redemption_of(t: Transfer) -> Redemption | None:
     """The redemption a payment or refund belongs to (fetched with the page), or None."""
-    return getattr(t, "redemption", None) or getattr(t, "refunded_redemption", None)
+    found: Redemption | None = getattr(t, "redemption", None) or getattr(t, "refunded_redemption", None)
+    return found
 
 
 # ---- Excel ----------------------------------------------------------------------------------------------
 
-def _text(value) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
+def _text(value: object) -> str:
+    text: str = ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
+    return text
 
 
-def _cell(sheet, value):
+def _cell(sheet: Any, value: object) -> object:
     if isinstance(value, str):
         value = _text(value)
         if value[:1] in ("=", "+", "-", "@"):
@@ -150,7 +160,7 @@ def _cell(sheet, value):
     return value
 
 
-def archive_rows(account: Account) -> Iterator[tuple]:
+def archive_rows(account: Account) -> Iterator[tuple[Transfer, int, int]]:
     """All movements oldest first, with the running balance (for the export)."""
     balance = 0
     qs = movements(account).select_related("created_by").order_by("id")
@@ -160,7 +170,7 @@ def archive_rows(account: Account) -> Iterator[tuple]:
         yield t, delta, balance
 
 
-def archive_workbook(person, account: Account | None) -> bytes:
+def archive_workbook(person: Person, account: Account | None) -> bytes:
     """The archive as an .xlsx file: a title row, headers, one row per movement, the running balance."""
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet(_("Points archive"))

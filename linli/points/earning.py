@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import logging
 from decimal import ROUND_DOWN, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -52,6 +53,10 @@ from linli.places.models import Area
 
 from . import ledger
 from .models import Account, Scheme, Transfer
+
+if TYPE_CHECKING:
+    from linli.cases.models import Case
+    from linli.core.models import User, UserLike
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +78,7 @@ def in_points_scheme(person: Person) -> bool:
 
 
 def _award(scheme: Scheme | None, person: Person | None, amount: int, *, key: str, source: str,
-           source_ref: str, reason: str, user=None) -> Transfer | None:
+           source_ref: str, reason: str, user: User | None = None) -> Transfer | None:
     if scheme is None or person is None or amount <= 0 or not in_points_scheme(person):
         return None
     return ledger.earn(scheme, person, amount, key=key, source=source, source_ref=source_ref[:50],
@@ -81,7 +86,7 @@ def _award(scheme: Scheme | None, person: Person | None, amount: int, *, key: st
 
 
 def _award_revisable(scheme: Scheme | None, person: Person | None, amount: int, *, key: str, source: str,
-                     source_ref: str, reason: str, user=None) -> Transfer | None:
+                     source_ref: str, reason: str, user: User | None = None) -> Transfer | None:
     """Award under ``key``; if an earlier award for the same deed has another amount, reverse it first."""
     live = (Transfer.objects.filter(Q(key=key) | Q(key__startswith=f"{key}:r"), reversed_by__isnull=True)
             .order_by("-id").first())
@@ -97,7 +102,7 @@ def _award_revisable(scheme: Scheme | None, person: Person | None, amount: int, 
                       source_ref=source_ref, reason=reason, user=user)
 
 
-def award_verified_case(case) -> Transfer | None:
+def award_verified_case(case: Case) -> Transfer | None:
     """Points for reporting a case, once it has been verified (never on filing)."""
     if not case.events.filter(action="verify").exists():
         return None
@@ -111,7 +116,7 @@ def award_verified_case(case) -> Transfer | None:
                   reason=_("Reported case %(number)s, verified") % {"number": case.number})
 
 
-def _minutes_of(record, hours) -> int:
+def _minutes_of(record: Any, hours: Decimal | float | None) -> int:
     """Service time in whole minutes: ``hours`` if given, else ``record.hours`` or ``record.minutes``."""
     if hours is None:
         hours = getattr(record, "hours", None)
@@ -120,8 +125,10 @@ def _minutes_of(record, hours) -> int:
     return int((Decimal(str(hours)) * 60).quantize(Decimal(1), rounding=ROUND_DOWN))
 
 
-def award_service_hours(record, *, person: Person | None = None, hours=None, area: Area | None = None,
-                        user=None) -> Transfer | None:
+# The deeds of other apps (service records, wishes, attendances) are read by duck typing: points sits below
+# those apps and never imports them, so they are typed ``Any``.
+def award_service_hours(record: Any, *, person: Person | None = None, hours: Decimal | float | None = None,
+                        area: Area | None = None, user: User | None = None) -> Transfer | None:
     """Points for a confirmed volunteer-service record (hours × the scheme's points per hour, rounded down)."""
     person = person or getattr(record, "person", None) or getattr(record, "volunteer", None)
     minutes = _minutes_of(record, hours)
@@ -136,7 +143,8 @@ def award_service_hours(record, *, person: Person | None = None, hours=None, are
                             reason=_("Volunteer service, %(hours)s hours") % {"hours": f"{minutes / 60:g}"})
 
 
-def award_wish(wish, *, person: Person | None = None, area: Area | None = None, user=None) -> Transfer | None:
+def award_wish(wish: Any, *, person: Person | None = None, area: Area | None = None,
+               user: User | None = None) -> Transfer | None:
     """Points to whoever fulfilled a micro-wish."""
     person = person or getattr(wish, "fulfiller", None) or getattr(wish, "claimed_by", None)
     scheme = scheme_for_area(area or wish.area)
@@ -149,8 +157,8 @@ def award_wish(wish, *, person: Person | None = None, area: Area | None = None, 
                   else _("Micro-wish fulfilled"))
 
 
-def award_meeting(attendance, *, person: Person | None = None, area: Area | None = None,
-                  user=None) -> Transfer | None:
+def award_meeting(attendance: Any, *, person: Person | None = None, area: Area | None = None,
+                  user: User | None = None) -> Transfer | None:
     """Points for attending a deliberation meeting."""
     person = person or attendance.person
     meeting = getattr(attendance, "meeting", None)
@@ -166,12 +174,12 @@ def award_meeting(attendance, *, person: Person | None = None, area: Area | None
 
 # ---- leaders -------------------------------------------------------------------------------------------
 
-def is_leader(user) -> bool:
+def is_leader(user: UserLike) -> bool:
     """Community or street staff (or the district): may award by hand and correct movements."""
     return scope_for(user).is_staff
 
 
-def led_person_or_404(user, person_id: int) -> Person:
+def led_person_or_404(user: UserLike, person_id: int) -> Person:
     """A person a leader may award or correct: within the leader's scope (oneself excluded)."""
     scope = scope_for(user)
     if not scope.is_staff:
@@ -182,7 +190,7 @@ def led_person_or_404(user, person_id: int) -> Person:
     return person
 
 
-def award_by_hand(user, person: Person, amount: int, *, reason: str, request_key: str) -> Transfer:
+def award_by_hand(user: User, person: Person, amount: int, *, reason: str, request_key: str) -> Transfer:
     """A leader's award with a reason, in the scheme covering the person's area, within the daily cap."""
     led_person_or_404(user, person.pk)
     scheme = scheme_for_area(person.area)
@@ -199,7 +207,7 @@ def award_by_hand(user, person: Person, amount: int, *, reason: str, request_key
 
 # ---- hook called by the cases app ------------------------------------------------------------------------
 
-def on_case_verified(case, event) -> None:
+def on_case_verified(case: Case, event: object) -> None:
     """``LINLI_CASE_HOOKS["verify"]``: a verified case earns its reporter points.
 
     Runs in the verification's transaction, inside a savepoint: if the award is refused, the case is

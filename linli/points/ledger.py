@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +25,9 @@ from django.utils.translation import gettext as _
 from linli.people.models import Person
 
 from .models import Account, AccountKind, Scheme, Transfer
+
+if TYPE_CHECKING:
+    from linli.core.models import User
 
 
 class LedgerError(ValidationError):
@@ -54,7 +58,7 @@ def system_account(scheme: Scheme, kind: str) -> Account:
     return account
 
 
-def _check_amount(amount) -> int:
+def _check_amount(amount: object) -> int:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise LedgerError(_("Points move in whole positive numbers."))
     return amount
@@ -68,7 +72,7 @@ def _same(existing: Transfer, debit: Account, credit: Account, amount: int) -> T
 
 @transaction.atomic
 def transfer(debit: Account, credit: Account, amount: int, *, key: str, source: str, source_ref: str = "",
-             reason: str = "", user=None, reverses: Transfer | None = None) -> Transfer:
+             reason: str = "", user: User | None = None, reverses: Transfer | None = None) -> Transfer:
     """Move ``amount`` points from ``debit`` to ``credit`` once per ``key``."""
     amount = _check_amount(amount)
     if debit.pk == credit.pk:
@@ -96,7 +100,7 @@ def transfer(debit: Account, credit: Account, amount: int, *, key: str, source: 
     return record
 
 
-def reverse(original: Transfer, *, reason: str, user=None) -> Transfer:
+def reverse(original: Transfer, *, reason: str, user: User | None = None) -> Transfer:
     """Correct a mistake with an opposite transfer (each transfer can be reversed once)."""
     if not (reason or "").strip():
         raise LedgerError(_("A correction needs a reason."))
@@ -108,14 +112,14 @@ def reverse(original: Transfer, *, reason: str, user=None) -> Transfer:
 
 
 def earn(scheme: Scheme, person: Person, amount: int, *, key: str, source: str, source_ref: str = "",
-         reason: str = "", user=None) -> Transfer:
+         reason: str = "", user: User | None = None) -> Transfer:
     """Points issued by a scheme to a person."""
     return transfer(system_account(scheme, AccountKind.ISSUANCE), person_account(person), amount, key=key,
                     source=source, source_ref=source_ref, reason=reason, user=user)
 
 
 @transaction.atomic
-def manual_award(scheme: Scheme, person: Person, amount: int, *, reason: str, user, key: str) -> Transfer:
+def manual_award(scheme: Scheme, person: Person, amount: int, *, reason: str, user: User | None, key: str) -> Transfer:
     """A leader's award, with a reason, within the scheme's daily cap per person."""
     if not (reason or "").strip():
         raise LedgerError(_("A manual award needs a reason."))
@@ -133,8 +137,8 @@ def manual_award(scheme: Scheme, person: Person, amount: int, *, reason: str, us
 
 def balance_from_movements(account: Account) -> int:
     """The balance as the sum of the account's movements (what the cached balance must equal)."""
-    credits = Transfer.objects.filter(credit=account).aggregate(n=Coalesce(Sum("amount"), 0))["n"]
-    debits = Transfer.objects.filter(debit=account).aggregate(n=Coalesce(Sum("amount"), 0))["n"]
+    credits: int = Transfer.objects.filter(credit=account).aggregate(n=Coalesce(Sum("amount"), 0))["n"]
+    debits: int = Transfer.objects.filter(debit=account).aggregate(n=Coalesce(Sum("amount"), 0))["n"]
     return credits - debits
 
 

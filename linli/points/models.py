@@ -10,6 +10,8 @@ minus the points issued, and all balances always sum to zero.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -157,7 +159,7 @@ class Reward(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self._state.adding and not self.stock_offered:
             self.stock_offered = self.stock
         super().save(*args, **kwargs)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +21,9 @@ from linli.places.models import PartnerKind, PartnerUnit
 from .ledger import LedgerError, person_account, system_account, transfer
 from .models import AccountKind, Redemption, Reward, Transfer
 
+if TYPE_CHECKING:
+    from linli.core.models import User, UserLike
+
 
 class SoldOut(LedgerError):
     pass
@@ -29,7 +34,8 @@ def _new_code() -> str:
 
 
 @transaction.atomic
-def redeem(person: Person, reward: Reward, *, request_key: str, user=None, now: dt.datetime | None = None
+def redeem(person: Person, reward: Reward, *, request_key: str, user: User | None = None,
+           now: dt.datetime | None = None
            ) -> Redemption:
     """Spend the person's points on one item of ``reward``; never oversold, never overdrawn.
 
@@ -58,7 +64,7 @@ def redeem(person: Person, reward: Reward, *, request_key: str, user=None, now: 
     raise LedgerError(_("Could not issue a redemption code; please try again."))
 
 
-def sponsor_redemptions(user):
+def sponsor_redemptions(user: UserLike) -> QuerySet[Redemption]:
     """The redemptions the user may confirm: those of the sponsor shops they staff."""
     scope = scope_for(user)
     if scope.everything:
@@ -67,7 +73,7 @@ def sponsor_redemptions(user):
 
 
 @transaction.atomic
-def confirm(code: str, user, now: dt.datetime | None = None) -> Redemption:
+def confirm(code: str, user: User, now: dt.datetime | None = None) -> Redemption:
     """The sponsor's staff hand over the item: the code completes the redemption (once)."""
     now = now or timezone.now()
     code = (code or "").strip()
@@ -109,14 +115,15 @@ def expire_redemptions(now: dt.datetime | None = None) -> int:
     return count
 
 
-def sponsor_figures() -> list[dict]:
+def sponsor_figures() -> list[dict[str, Any]]:
     """Per sponsor shop: rewards, declared value offered (fen), redemptions collected and their points."""
-    offered = {row["sponsor_id"]: row for row in Reward.objects.values("sponsor_id").annotate(
-        rewards=Count("id"), value_offered_fen=Coalesce(Sum(F("stock_offered") * F("value_fen")), 0))}
-    collected = {row["reward__sponsor_id"]: row for row in Redemption.objects.filter(
+    offered: dict[int, Mapping[str, Any]] = {row["sponsor_id"]: row for row in Reward.objects.values(
+        "sponsor_id").annotate(rewards=Count("id"),
+                               value_offered_fen=Coalesce(Sum(F("stock_offered") * F("value_fen")), 0))}
+    collected: dict[int, Mapping[str, Any]] = {row["reward__sponsor_id"]: row for row in Redemption.objects.filter(
         status=Redemption.Status.COMPLETED).values("reward__sponsor_id").annotate(
         collected=Count("id"), points=Coalesce(Sum("transfer__amount"), 0))}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for sponsor in PartnerUnit.objects.filter(kind=PartnerKind.SPONSOR_SHOP).order_by("name"):
         o, c = offered.get(sponsor.pk, {}), collected.get(sponsor.pk, {})
         rows.append({"sponsor": sponsor, "rewards": o.get("rewards", 0),

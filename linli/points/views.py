@@ -12,7 +12,7 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from linli.core.http import AuthenticatedRequest
 from linli.core.money import yuan
 from linli.core.paging import parse_key
 from linli.core.scope import scope_for, scoped
@@ -39,19 +40,19 @@ REQUEST_KEY = re.compile(r"^[0-9a-f]{32}$")
 CORRECTABLE = {*ledger.EARNING_SOURCES, Transfer.Source.EXPIRY}
 
 
-def _me(request: HttpRequest) -> Person | None:
+def _me(request: AuthenticatedRequest) -> Person | None:
     return request.user.person if request.user.person_id else None
 
 
-def _offer():
+def _offer() -> QuerySet[Reward]:
     today = timezone.localdate()
     return (Reward.objects.filter(active=True, valid_from__lte=today, valid_until__gte=today)
             .select_related("sponsor"))
 
 
-def _with_yuan(items):
+def _with_yuan(items: list[Reward]) -> list[Reward]:
     for item in items:
-        item.value_yuan = yuan(item.value_fen)
+        item.value_yuan = yuan(item.value_fen)  # type: ignore[attr-defined]  # shown by the template
     return items
 
 
@@ -59,7 +60,7 @@ def _with_yuan(items):
 
 @login_required
 @require_safe
-def my_points(request: HttpRequest) -> HttpResponse:
+def my_points(request: AuthenticatedRequest) -> HttpResponse:
     person = _me(request)
     account = Account.objects.filter(person=person).first() if person else None
     balance = account.balance if account else 0
@@ -77,7 +78,7 @@ def my_points(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def reward_list(request: HttpRequest) -> HttpResponse:
+def reward_list(request: AuthenticatedRequest) -> HttpResponse:
     """The catalogue, cheapest first, a page at a time by key (``?after=<points>.<id>``)."""
     qs = _offer().order_by("points", "id")
     after = request.GET.get("after", "")
@@ -99,7 +100,7 @@ def reward_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def redeem(request: HttpRequest, pk: int) -> HttpResponse:
+def redeem(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = _me(request)
     reward = Reward.objects.select_related("scheme").filter(pk=pk).first()
     if person is None or reward is None:
@@ -129,7 +130,7 @@ def _qr_svg(request: HttpRequest, code: str) -> str:
 
 @login_required
 @require_safe
-def redemption_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def redemption_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person_id = request.user.person_id
     redemption = (Redemption.objects.select_related("reward__sponsor").filter(pk=pk, person_id=person_id).first()
                   if person_id else None)
@@ -151,7 +152,7 @@ def _mask_name(name: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def shop(request: HttpRequest) -> HttpResponse:
+def shop(request: AuthenticatedRequest) -> HttpResponse:
     """Sponsor staff: confirm a redemption code when handing over; the shop's waiting and collected items."""
     scope = scope_for(request.user)
     if not scope.partner_ids:
@@ -162,18 +163,18 @@ def shop(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            done = rewards.confirm(code, request.user)
+            confirmed = rewards.confirm(code, request.user)
         except Http404 as exc:
             error = str(exc) or _("No waiting redemption with this code at your shop.")
         except ledger.LedgerError as exc:
             error = "；".join(exc.messages)
         else:
-            return redirect(reverse("points:shop") + f"?done={done.pk}")
+            return redirect(reverse("points:shop") + f"?done={confirmed.pk}")
     done = None
     if (done_id := parse_key(request.GET.get("done", ""))) is not None:
         done = mine.filter(pk=done_id, status=Redemption.Status.COMPLETED).first()
         if done is not None:
-            done.person_name = _mask_name(done.person.name)
+            done.person_name = _mask_name(done.person.name)  # type: ignore[attr-defined]  # for the template
     waiting = list(mine.filter(status=Redemption.Status.PENDING).order_by("expires_at", "id")[:SHOP_PAGE])
     collected_qs = mine.filter(status=Redemption.Status.COMPLETED).order_by("-id")
     after = parse_key(request.GET.get("after", ""))
@@ -183,7 +184,7 @@ def shop(request: HttpRequest) -> HttpResponse:
     more = len(collected) > SHOP_PAGE
     collected = collected[:SHOP_PAGE]
     for r in (*waiting, *collected):
-        r.person_name = _mask_name(r.person.name)
+        r.person_name = _mask_name(r.person.name)  # type: ignore[attr-defined]  # for the template
     status = 400 if error else 200
     return render(request, "points/shop.html", {
         "code": code, "error": error, "done": done, "waiting": waiting, "collected": collected,
@@ -193,7 +194,7 @@ def shop(request: HttpRequest) -> HttpResponse:
 
 # ---- archive ---------------------------------------------------------------------------------------------
 
-def _archive_person_or_404(request: HttpRequest, person_id: int) -> Person:
+def _archive_person_or_404(request: AuthenticatedRequest, person_id: int) -> Person:
     """The person themself, or staff (community, street, district) whose scope covers the person."""
     scope = scope_for(request.user)
     if person_id == scope.person_id:
@@ -209,7 +210,7 @@ def _archive_person_or_404(request: HttpRequest, person_id: int) -> Person:
     return person
 
 
-def _can_lead(request: HttpRequest, person: Person) -> bool:
+def _can_lead(request: AuthenticatedRequest, person: Person) -> bool:
     try:
         earning.led_person_or_404(request.user, person.pk)
     except Http404:
@@ -219,7 +220,7 @@ def _can_lead(request: HttpRequest, person: Person) -> bool:
 
 @login_required
 @require_safe
-def archive_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def archive_view(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     person = _archive_person_or_404(request, person_id)
     account = Account.objects.filter(person=person).first()
     before = parse_key(request.GET.get("before", ""))
@@ -238,7 +239,7 @@ def archive_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def archive_xlsx(request: HttpRequest, person_id: int) -> HttpResponse:
+def archive_xlsx(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     person = _archive_person_or_404(request, person_id)
     account = Account.objects.filter(person=person).first()
     data = archive.archive_workbook(person, account)
@@ -258,7 +259,7 @@ class ReverseForm(forms.Form):
 
 @login_required
 @require_POST
-def reverse_transfer(request: HttpRequest, person_id: int, transfer_id: int) -> HttpResponse:
+def reverse_transfer(request: AuthenticatedRequest, person_id: int, transfer_id: int) -> HttpResponse:
     person = earning.led_person_or_404(request.user, person_id)
     account = Account.objects.filter(person=person).first()
     original = (archive.movements(account).filter(pk=transfer_id).first() if account else None)
@@ -266,7 +267,7 @@ def reverse_transfer(request: HttpRequest, person_id: int, transfer_id: int) -> 
         raise Http404
     form = ReverseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
     elif original.source not in CORRECTABLE:
         messages.error(request, _("Redemptions are settled by the shop's confirmation or by expiry, "
                                   "not corrected here."))
@@ -303,7 +304,7 @@ class AwardForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def award(request: HttpRequest, person_id: int) -> HttpResponse:
+def award(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """A leader awards points by hand, with a reason, within the scheme's daily cap."""
     person = earning.led_person_or_404(request.user, person_id)
     scheme = earning.scheme_for_area(person.area)
@@ -332,7 +333,7 @@ def award(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def figures(request: HttpRequest) -> HttpResponse:
+def figures(request: AuthenticatedRequest) -> HttpResponse:
     if not scope_for(request.user).is_staff:
         raise Http404
     f = points_figures()

@@ -156,9 +156,9 @@ class Activity(models.Model):
 
     @property
     def organiser_name(self) -> str:
-        if self.team_id:
+        if self.team is not None:
             return self.team.name
-        if self.organiser_id:
+        if self.organiser is not None:
             return self.organiser.name
         return self.area.name
 

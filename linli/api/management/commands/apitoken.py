@@ -33,11 +33,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{user.username} / {name}: {raw}")
             self.stdout.write("请妥善保存：令牌只显示这一次。 (Keep it safe: it is shown only once.)")
         elif action == "revoke":
-            token = ApiToken.objects.active().filter(prefix=options["prefix"][:12]).first()
-            if token is None:
+            found = ApiToken.objects.active().filter(prefix=options["prefix"][:12]).first()
+            if found is None:
                 raise CommandError(f"没有有效的令牌 {options['prefix']} (no active token with that prefix)")
-            token.revoke()
-            self.stdout.write(f"{token.prefix}: revoked")
+            found.revoke()
+            self.stdout.write(f"{found.prefix}: revoked")
         else:
             tokens = ApiToken.objects.select_related("user")
             if options.get("username"):

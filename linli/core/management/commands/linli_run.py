@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from io import TextIOBase
 from typing import TextIO
 
 from django.apps import apps
@@ -34,7 +35,7 @@ def default_workers() -> int:
 
 
 def prepare(*, host: str = "127.0.0.1", port: int = 8000, demo: bool = True,
-            stdout: TextIO | None = None) -> bool:
+            stdout: TextIO | TextIOBase | None = None) -> bool:
     """Migrate, collect static files, load the demo data on first start and print the logins.
 
     Returns True when the demo data were loaded by this call.

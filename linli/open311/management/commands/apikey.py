@@ -37,11 +37,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{key.name}: {raw}")
             self.stdout.write("请妥善保存：密钥只显示这一次。 (Keep it safe: it is shown only once.)")
         elif action == "revoke":
-            key = ApiKey.objects.active().filter(name=options["name"]).first()
-            if key is None:
+            found = ApiKey.objects.active().filter(name=options["name"]).first()
+            if found is None:
                 raise CommandError(f"没有有效的密钥 {options['name']} (no active key with that name)")
-            key.revoke()
-            self.stdout.write(f"{key.name}: revoked")
+            found.revoke()
+            self.stdout.write(f"{found.name}: revoked")
         else:
             for key in ApiKey.objects.select_related("area"):
                 state = "revoked" if key.revoked_at else "active"
