@@ -36,7 +36,7 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from linli.meetings.suggest import suggest
+    from linli.cases.suggest import suggest
 
     rows = labelled()
     top1 = top3 = 0

@@ -3,10 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from linli.cases.views_intake import category_suggest
 from linli.core import views as core_views
 from linli.core.forms import LoginForm
 from linli.home import views as home_views
-from linli.meetings.views import category_suggest
 from linli.people import urls_registry as registry_urls
 from linli.places import urls as places_urls
 

@@ -29,7 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .suggest import Suggestion, suggest
+from linli.cases.suggest import Suggestion, suggest
 
 MAX_PASTE = 20_000
 MAX_MESSAGES = 100

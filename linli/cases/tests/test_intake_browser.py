@@ -38,3 +38,29 @@ def test_rider_reports_a_manhole_from_the_phone_page(phone_page, live_server, tr
     assert max(stored.width, stored.height) == 1600
     assert page.evaluate("localStorage.getItem('linli-report-draft')") is None
     assert not errors
+
+
+def test_the_category_is_suggested_from_what_the_rider_writes(phone_page, live_server, tree, make_user, settings):
+    """Writing the problem proposes categories; the best one becomes the choice until the rider picks another."""
+    from linli.core.tests.browser import sign_in
+
+    settings.LINLI_TILE_URL = "/static/no-tiles/{z}/{x}/{y}.png"
+    make_user("rider-demo", home=tree.g1)
+    page = phone_page
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, live_server, "rider-demo", PASSWORD, "/cases/report/")
+    page.goto(f"{live_server.url}/cases/report/")
+    page.fill("#id_description", "井盖丢了，路口有个大坑很危险")
+    page.wait_for_selector("#category-suggestions .chip")
+    chips = page.locator("#category-suggestions .chip").all_inner_texts()
+    manhole = Category.objects.get(code="manhole")
+    assert manhole.name in chips
+    assert page.input_value("#id_category") == str(manhole.pk) or chips[0] != manhole.name
+    other = page.locator("#category-suggestions .chip").nth(len(chips) - 1)
+    other.click()
+    chosen = page.input_value("#id_category")
+    page.fill("#id_description", "井盖丢了，路口有个大坑很危险，请尽快处理")
+    page.wait_for_timeout(900)
+    assert page.input_value("#id_category") == chosen  # a choice by hand is never overwritten
+    assert not errors

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from linli.meetings.suggest import suggest
+from linli.cases.suggest import suggest
 from linli.meetings.wechat import PasteError, mentions, number, split
 
 TODAY = dt.date(2026, 3, 4)
