@@ -33,6 +33,7 @@ from linli.places.models import (
     StationKind,
 )
 from linli.places.stations import seed_amenities
+from linli.volunteering.models import Activity
 
 from .areas import DISTRICT_CODE
 from .volunteering import STATION as XIAXINXIN_STATION
@@ -140,7 +141,10 @@ def build_stations(seed: int, today: dt.date | None = None) -> dict[str, int]:
     through.objects.bulk_create(links)
     OpeningHours.objects.bulk_create(hours)
     StationClosure.objects.bulk_create(closures)
-    return {"服务站点": len(stations)}
+    # The volunteering demo holds its station activities at 下新新's station: its page lists them.
+    xiaxinxin = next(s for s, _sv, _sp in stations if s.name == XIAXINXIN_STATION)
+    held = Activity.objects.filter(place=XIAXINXIN_STATION).update(station=xiaxinxin)
+    return {"服务站点": len(stations), "服务站点活动": held}
 
 
 def delete_stations(area_ids: list[int]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models_stations import Amenity, OpeningHours, ServiceStation, StationClosure
+from .models_stations import Amenity, OpeningHours, ServiceStation, StationClosure, StationPhoto
 
 
 @admin.register(Amenity)
@@ -25,6 +25,12 @@ class StationClosureInline(admin.TabularInline):
     extra = 1
 
 
+class StationPhotoInline(admin.TabularInline):
+    model = StationPhoto
+    extra = 0
+    fields = ["image", "caption", "order"]
+
+
 @admin.register(ServiceStation)
 class ServiceStationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "area", "operator", "contact_phone", "active"]
@@ -33,4 +39,4 @@ class ServiceStationAdmin(admin.ModelAdmin):
     list_select_related = ["area", "operator"]
     autocomplete_fields = ["area", "operator"]
     filter_horizontal = ["amenities"]
-    inlines = [OpeningHoursInline, StationClosureInline]
+    inlines = [OpeningHoursInline, StationClosureInline, StationPhotoInline]

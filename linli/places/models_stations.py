@@ -11,6 +11,8 @@ The rules that read these rows live in ``places.stations``.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from pathlib import Path
 from typing import cast
 
 from django.core.exceptions import ValidationError
@@ -21,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Area, PartnerUnit
 
-__all__ = ["Amenity", "OpeningHours", "ServiceStation", "StationClosure", "StationKind", "Weekday"]
+__all__ = ["Amenity", "OpeningHours", "ServiceStation", "StationClosure", "StationKind", "StationPhoto", "Weekday"]
 
 phone_validator = RegexValidator(r"^[0-9+\-() ]{5,20}$", _("Enter a phone number of digits, spaces, + or -."))
 
@@ -154,3 +156,49 @@ class StationClosure(models.Model):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError(_("The closure cannot end before it starts."))
+
+
+MAX_STATION_PHOTO_BYTES = 5 * 1024 * 1024
+
+
+def _station_photo_path(instance: StationPhoto, filename: str) -> str:
+    return f"stations/{instance.station_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:5]}"
+
+
+def _photo_size(image) -> None:
+    if image and image.size > MAX_STATION_PHOTO_BYTES:
+        raise ValidationError(_("A photo may be at most 5 MB."))
+
+
+def _real_photo(image) -> None:
+    """A JPEG, PNG or WebP that Pillow can read (not only a file named like one)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image.open("rb")
+        with Image.open(image) as opened:
+            kind = opened.format
+            opened.verify()
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+        raise ValidationError(_("This file is not a photo we can read (JPEG, PNG or WebP).")) from None
+    finally:
+        image.seek(0)
+    if kind not in {"JPEG", "PNG", "WEBP"}:
+        raise ValidationError(_("This file is not a photo we can read (JPEG, PNG or WebP)."))
+
+
+class StationPhoto(models.Model):
+    """A photo of a station for its public page (uploaded by staff in the admin; an image Pillow can read)."""
+
+    station = models.ForeignKey(ServiceStation, models.CASCADE, related_name="photos", verbose_name=_("station"))
+    image = models.ImageField(_("photo"), upload_to=_station_photo_path, validators=[_photo_size, _real_photo])
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("station photo")
+        verbose_name_plural = _("station photos")
+        ordering = ["station", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or str(self.station)

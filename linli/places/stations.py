@@ -29,7 +29,7 @@ from shapely.geometry import mapping, shape
 
 from .geo import EARTH_RADIUS_M, _Projection
 from .models import Area, AreaLevel
-from .models_stations import Amenity, OpeningHours, ServiceStation, StationClosure
+from .models_stations import Amenity, OpeningHours, ServiceStation, StationClosure, StationPhoto
 
 CIRCLE_MINUTES = 15
 MAX_RESULTS = 20
@@ -335,3 +335,22 @@ def by_community(rows: list[GridCoverage]) -> list[tuple[Area, float]]:
         entry[1] += r.area_m2
         entry[2] += r.uncovered_m2
     return [(c, round(100 * u / a, 1) if a else 0.0) for c, a, u in sorted(totals.values(), key=lambda t: t[0].code)]
+
+
+# --- A station's page: photos and the activities held there -------------------------------------------------
+
+def station_photos(station: ServiceStation) -> list[StationPhoto]:
+    return list(station.photos.order_by("order", "id")[:6])
+
+
+def station_activities(station: ServiceStation, now: dt.datetime | None = None, days_back: int = 90) -> dict:
+    """The service activities held at ``station`` (volunteering sets ``Activity.station``): the coming ones and
+    those of the last ``days_back`` days, never cancelled ones.  Read through the reverse relation, so places
+    does not import volunteering (which sits above it)."""
+    now = now or timezone.now()
+    held = station.activities.filter(cancelled=False)  # type: ignore[attr-defined]  # reverse FK from volunteering
+    coming = list(held.filter(ends_at__gte=now).order_by("starts_at", "id")[:10])
+    past = list(held.filter(ends_at__lt=now, starts_at__gte=now - dt.timedelta(days=days_back))
+                .order_by("-starts_at", "-id")[:10])
+    return {"coming": coming, "past": past}
+

@@ -10,6 +10,7 @@ urlpatterns = [
     path("stations/", views_stations.finder, name="stations"),
     path("stations.json", views_stations.finder_json, name="stations_json"),
     path("stations/<int:pk>/", views_stations.station_detail, name="station"),
+    path("stations/<int:pk>/photos/<int:photo_id>/", views_stations.station_photo, name="station_photo"),
     path("stations/coverage/", views_stations.coverage, name="coverage"),
     path("stations/coverage.geojson", views_stations.coverage_geojson, name="coverage_geojson"),
 ]

@@ -3,10 +3,11 @@ page, and the coverage page for staff."""
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from linli.core.scope import scope_for, scoped
 from . import stations
 from .forms_stations import CoverageForm, StationSearchForm
 from .models import Area, AreaLevel
+from .models_stations import StationPhoto
 from .stations import StationQueryError
 
 GRIDS_PER_PAGE = 30
@@ -91,7 +93,27 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_open": stations.is_open(station, now),
         "week": stations.week_table(station),
         "closures": [c for c in station.closures.all() if c.ends_on >= today][:10],
+        "photos": stations.station_photos(station),
+        "activities": stations.station_activities(station, now),
     })
+
+
+@require_GET
+def station_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    """A station's photo (public, like the station's page); media files are never served as static files."""
+    photo = get_object_or_404(StationPhoto.objects.select_related("station"), pk=photo_id, station_id=pk,
+                              station__active=True)
+    try:
+        handle = photo.image.open("rb")
+    except OSError:
+        raise Http404 from None
+    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    if not content_type.startswith("image/"):
+        raise Http404
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _coverage_grids(request: HttpRequest):

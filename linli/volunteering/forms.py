@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.places.models import Area
+from linli.places.models import Area, ServiceStation
 
 from .models import Activity, Honour, Pledge, Team
 
@@ -43,7 +43,8 @@ class LocalDateTimeInput(forms.DateTimeInput):
 class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
-        fields = ["title", "kind", "description", "area", "team", "place", "lat", "lng", "starts_at", "ends_at",
+        fields = ["title", "kind", "description", "area", "team", "station", "place", "lat", "lng", "starts_at",
+                  "ends_at",
                   "capacity", "participants"]
         widgets = {
             "starts_at": LocalDateTimeInput(), "ends_at": LocalDateTimeInput(),
@@ -57,6 +58,8 @@ class ActivityForm(forms.ModelForm):
         self.fields["area"].queryset = areas
         self.fields["team"].queryset = teams
         self.fields["team"].required = False
+        self.fields["station"].required = False
+        self.fields["station"].queryset = ServiceStation.objects.filter(active=True).order_by("name")
         self.fields["participants"].required = False
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]

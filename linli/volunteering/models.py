@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.people.models import Person
-from linli.places.models import Area, PartnerUnit
+from linli.places.models import Area, PartnerUnit, ServiceStation
 
 __all__ = [
     "Activity", "Certificate", "Honour", "Pledge", "PledgeFollowUp", "RecordCorrection", "ServiceRecord",
@@ -126,6 +126,10 @@ class Activity(models.Model):
         help_text=_("Residents who took part or were served, counted by the organiser (signed-up or not)."))
     team = models.ForeignKey(Team, models.PROTECT, null=True, blank=True, related_name="activities",
                              verbose_name=_("organising team"))
+    # A service activity held at a station of the 15-minute service circle (free clinics, parent-child days):
+    # the station's page lists it.
+    station = models.ForeignKey(ServiceStation, models.SET_NULL, null=True, blank=True, related_name="activities",
+                                verbose_name=_("service station"))
     organiser = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="organised_activities",
                                   verbose_name=_("organiser"))
     secret = models.CharField(max_length=40, default=_new_secret, editable=False)

@@ -61,3 +61,17 @@ def test_xinhejie_fund_at_the_articles_figures(demo):
     guardian = User.objects.get(username="guardian-xinhejie")
     assert len(access_for(guardian, fund).building_ids) == 1
     assert access_for(User.objects.get(username="chair-xinhejie"), fund).approve
+
+
+
+@pytest.mark.django_db
+def test_xiaxinxin_station_page_lists_its_demo_activities(demo, client):
+    from django.urls import reverse
+
+    from linli.demo.volunteering import STATION
+
+    station = ServiceStation.objects.get(name=STATION)
+    held = station.activities.filter(cancelled=False)
+    assert held.count() >= 20  # the article's 20 activities at the 五室一堂 station
+    html = client.get(reverse("places:station", args=[station.pk])).content.decode()
+    assert held.order_by("-starts_at").first().title in html
