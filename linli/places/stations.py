@@ -348,7 +348,7 @@ def station_activities(station: ServiceStation, now: dt.datetime | None = None, 
     those of the last ``days_back`` days, never cancelled ones.  Read through the reverse relation, so places
     does not import volunteering (which sits above it)."""
     now = now or timezone.now()
-    held = station.activities.filter(cancelled=False)  # type: ignore[attr-defined]  # reverse FK from volunteering
+    held = station.activities.filter(cancelled=False)  # the reverse relation of volunteering.Activity.station
     coming = list(held.filter(ends_at__gte=now).order_by("starts_at", "id")[:10])
     past = list(held.filter(ends_at__lt=now, starts_at__gte=now - dt.timedelta(days=days_back))
                 .order_by("-starts_at", "-id")[:10])

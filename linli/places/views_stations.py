@@ -99,7 +99,7 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def station_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+def station_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
     """A station's photo (public, like the station's page); media files are never served as static files."""
     photo = get_object_or_404(StationPhoto.objects.select_related("station"), pk=photo_id, station_id=pk,
                               station__active=True)
@@ -107,7 +107,7 @@ def station_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
         handle = photo.image.open("rb")
     except OSError:
         raise Http404 from None
-    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(photo.image.name or "")[0] or "application/octet-stream"
     if not content_type.startswith("image/"):
         raise Http404
     response = FileResponse(handle, content_type=content_type)
