@@ -35,3 +35,19 @@ def users(tree, make_user):
         resident=make_user("resident", home=tree.g1),
         volunteer=make_user("volunteer", roles.VOLUNTEER, tree.comm_a1),
     )
+
+
+@pytest.fixture
+def october(fixed):
+    """The fixed cases with numbers the case pages accept: N1 → 202610000001 and so on."""
+    from linli.cases.models import Case
+
+    for case in Case.objects.all():
+        Case.objects.filter(pk=case.pk).update(number=f"2026100000{int(case.number[1:]):02d}")
+
+
+def numbers(html: str) -> set[int]:
+    """The fixed cases (by their N-number) listed on a page."""
+    import re
+
+    return {int(n) for n in re.findall(r">2026100000(\d\d)<", html)}
