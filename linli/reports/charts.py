@@ -51,7 +51,7 @@ def stacked_bars(title: str, labels: Sequence[str], series: Sequence[tuple[str, 
     every = max(1, round(n / 10))
     for i, (label, counts) in enumerate(zip(labels, values, strict=True)):
         x = PAD_LEFT + i * slot + (slot - bar_w) / 2
-        y = PAD_TOP + plot_h
+        y: float = PAD_TOP + plot_h
         for key, name in series:
             count = counts.get(key, 0)
             if not count:

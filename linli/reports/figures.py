@@ -158,9 +158,7 @@ def cases_part(unit: Unit, period: Period, targets: dict[str, int], now: dt.date
 
 # --- league table: the units one level down ----------------------------------------------------------------
 
-CHILD_LEVEL = {AreaLevel.DISTRICT: AreaLevel.STREET, AreaLevel.STREET: AreaLevel.COMMUNITY,
-               AreaLevel.COMMUNITY: AreaLevel.GRID}
-CHILD_LENGTH = {AreaLevel.DISTRICT: 9, AreaLevel.STREET: 12, AreaLevel.COMMUNITY: 15}
+CHILD_LENGTH: dict[str, int] = {AreaLevel.DISTRICT: 9, AreaLevel.STREET: 12, AreaLevel.COMMUNITY: 15}
 
 
 @dataclass

@@ -31,7 +31,7 @@ class PeriodForm(forms.Form):
         self.today = today or timezone.localdate()
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("period") != "custom":
             return data
         start, last = data.get("start"), data.get("last")

@@ -11,8 +11,8 @@ from django.urls import reverse
 from linli.cases.models import Case
 from linli.conftest import PASSWORD
 from linli.core.nav import NavContext, sections
-from linli.reports import nav  # noqa: F401 - registers the contributor
 from linli.core.scope import scope_for
+from linli.reports import nav  # noqa: F401 - registers the contributor
 from linli.reports.models import Kpi, Target
 
 from .conftest import OCTOBER, numbers
@@ -162,7 +162,8 @@ def test_monthly_report_page(client, tree, users, october):
 
 
 def test_public_page_has_aggregates_only(client, tree, october):
-    Case.objects.filter(number="202610000001").update(caller_name="张三", callback_phone="13800001111", address="幸福路1号")
+    Case.objects.filter(number="202610000001").update(caller_name="张三", callback_phone="13800001111",
+                                                      address="幸福路1号")
     response = client.get(reverse("reports:public", args=[tree.street_a.code]))
     html = response.content.decode()
     assert response.status_code == 200
