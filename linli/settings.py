@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "linli.funds",
     "linli.care",
     "linli.meetings",
+    "linli.reports",
     "ninja",  # its Swagger UI assets, served locally (never from a CDN)
     "linli.api",
     "linli.home",

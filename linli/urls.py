@@ -26,6 +26,7 @@ urlpatterns = [
     path("points/", include("linli.points.urls")),
     path("funds/", include("linli.funds.urls")),
     path("meetings/", include("linli.meetings.urls")),
+    path("reports/", include("linli.reports.urls")),
     path("api/categories/suggest", category_suggest, name="category_suggest"),  # before the API's own routes
     path("api/", include("linli.api.urls")),
     path("admin/", admin.site.urls),
