@@ -29,7 +29,7 @@ def grow_cases(target: int, *, seed: int = 311, window_days: int = 90) -> int:
             source = templates[made % len(templates)]
             clone = Case(**{f.attname: getattr(source, f.attname) for f in Case._meta.concrete_fields
                             if f.attname not in {"id", "number", "client_token"}})
-            clone.number = f"B{made:09d}"
+            clone.number = f"B{have + made:09d}"  # above every clone of an earlier call
             clone.created_at = now - dt.timedelta(seconds=rng.randrange(window_days * 86400))
             clone.updated_at = clone.created_at + dt.timedelta(hours=rng.randrange(48))
             batch.append(clone)
