@@ -146,6 +146,7 @@ class Case(models.Model):
             models.Index(fields=["handler_department", "status", "id"], name="case_dept_status"),
             models.Index(fields=["street", "created_at"], name="case_street_created"),
             models.Index(fields=["category", "created_at"], name="case_category_created"),
+            models.Index(fields=["status", "created_at"], name="case_status_created"),  # Open311 status=closed
             models.Index(fields=["reporter", "id"], name="case_reporter"),
         ]
 

@@ -70,8 +70,9 @@ class PrivateResponsesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if getattr(user, "is_authenticated", False) and not response.has_header("Cache-Control"):
+        # Cache-Control first: a view that set its own (the APIs) costs no session or user look-up here.
+        if not response.has_header("Cache-Control") and getattr(getattr(request, "user", None),
+                                                                "is_authenticated", False):
             patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
         policy = getattr(settings, "LINLI_PERMISSIONS_POLICY", "")
         if policy and not response.has_header("Permissions-Policy"):

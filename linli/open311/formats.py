@@ -36,12 +36,19 @@ def to_xml(root: str, value) -> bytes:
     return b'<?xml version="1.0" encoding="utf-8"?>' + tostring(element, encoding="utf-8")
 
 
-def respond(fmt: str, root: str, value, status: int = 200) -> HttpResponse:
-    """``value`` as JSON, or as XML under ``root`` (lists of ``ITEM_NAMES[root]`` elements)."""
+JSON_TYPE, XML_TYPE = "application/json; charset=utf-8", "text/xml; charset=utf-8"
+
+
+def render(fmt: str, root: str, value) -> tuple[bytes, str]:
+    """``value`` as JSON, or as XML under ``root`` (lists of ``ITEM_NAMES[root]`` elements), and its type."""
     if fmt == "xml":
-        return HttpResponse(to_xml(root, value), content_type="text/xml; charset=utf-8", status=status)
-    return HttpResponse(json.dumps(value, ensure_ascii=False), content_type="application/json; charset=utf-8",
-                        status=status)
+        return to_xml(root, value), XML_TYPE
+    return json.dumps(value, ensure_ascii=False).encode(), JSON_TYPE
+
+
+def respond(fmt: str, root: str, value, status: int = 200) -> HttpResponse:
+    body, content_type = render(fmt, root, value)
+    return HttpResponse(body, content_type=content_type, status=status)
 
 
 def error(fmt: str, status: int, description: str) -> HttpResponse:

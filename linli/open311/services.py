@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,16 +17,16 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from linli.cases.intake import validate_callback_phone
-from linli.cases.models import Case, CasePhoto, Category, Status
+from linli.cases.models import Case, CaseEvent, CasePhoto, Category, Status
 from linli.cases.queries import GEOJSON_DECIMALS
 from linli.cases.services import CaseError, file_case
-from linli.core.counters import bump
+from linli.core.counters import bump_batched
 from linli.core.scope import Scope
 from linli.places.models import Area, AreaLevel
 
@@ -40,10 +41,6 @@ class Open311Error(Exception):
     def __init__(self, status: int, description: str):
         super().__init__(description)
         self.status, self.description = status, description
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
 # --- services ---------------------------------------------------------------------------------
@@ -81,43 +78,76 @@ def service_definition(code: str) -> dict:
 
 # --- reading requests -------------------------------------------------------------------------
 
-def _public_photo_url(case: Case, build_url) -> str | None:
-    for photo in case.public_photos:
-        return build_url(photo.image.url)
-    return None
+DEFAULT_PAGE_SIZE = 100
+PAGE_SIZE_CHOICES = range(1, MAX_REQUESTS + 1)
+STAFF_NOTE_ACTIONS = ("accept", "reject", "dispatch", "resolve", "verify", "close", "return", "escalate")
+# The columns ``RequestPresenter`` reads: one query for a whole page, no model instances.
+REQUEST_COLUMNS = (
+    "pk", "number", "status", "description", "address", "lat", "lng", "created_at", "updated_at", "closed_at",
+    "accept_due", "resolve_due", "category__name", "category__code", "area__name", "area__code",
+    "handler_area__name", "handler_department__name",
+)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_PHOTO_STORAGE = CasePhoto._meta.get_field("image").storage
 
 
-def request_dict(case: Case, *, build_url, full: bool) -> dict:
-    """One case as a GeoReport request: status open/closed, agency, dates, no reporter data.
+def request_rows(qs: QuerySet, *, with_notes: bool) -> QuerySet:
+    """``qs`` as rows of ``REQUEST_COLUMNS`` plus the first public photo (and the last staff note), one query."""
+    photo = (CasePhoto.objects.filter(case=OuterRef("pk"), public_approved=True, hidden=False)
+             .order_by("id").values("image")[:1])
+    annotations: dict = {"photo": Subquery(photo)}
+    if with_notes:
+        annotations["staff_note"] = Subquery(
+            CaseEvent.objects.filter(case=OuterRef("pk"), action__in=STAFF_NOTE_ACTIONS).exclude(note="")
+            .order_by("-id").values("note")[:1])
+    return qs.annotate(**annotations).values(*REQUEST_COLUMNS, *annotations)
 
-    ``full`` (a key whose area covers the case): the description, the staff's last note, the address and
-    the coordinates as filed.  Anyone else gets what the public map shows: the grid for an address, the
-    coordinates to ``GEOJSON_DECIMALS`` places (about 11 m), the status for notes."""
-    closed = case.status in CLOSED
-    notes = getattr(case, "last_notes", None) if full else None
-    decimals = 6 if full else GEOJSON_DECIMALS
-    agency = case.handler_department.name if case.handler_department_id else (
-        case.handler_area.name if case.handler_area_id else None)
-    due = case.resolve_due or case.accept_due
-    return _present({
-        "service_request_id": case.number,
-        "status": "closed" if closed else "open",
-        "status_notes": notes or case.get_status_display(),
-        "service_name": case.category.name,
-        "service_code": case.category.code,
-        "description": case.description if full else None,
-        "agency_responsible": agency,
-        "service_notice": None,
-        "requested_datetime": _iso(case.created_at),
-        "updated_datetime": _iso(case.closed_at if closed and case.closed_at else case.updated_at),
-        "expected_datetime": _iso(due),
-        "address": (case.address or case.area.name) if full else case.area.name,
-        "address_id": None,
-        "zipcode": None,
-        "lat": round(case.lat, decimals) if case.lat is not None else None,
-        "long": round(case.lng, decimals) if case.lng is not None else None,
-        "media_url": _public_photo_url(case, build_url),
-    })
+
+class RequestPresenter:
+    """Rows of ``request_rows`` as GeoReport requests: status open/closed, agency, dates, no reporter data.
+
+    A key whose area covers a case sees the description, the staff's last note, the address and the
+    coordinates as filed.  Anyone else gets what the public map shows: the grid for an address, the
+    coordinates to ``GEOJSON_DECIMALS`` places (about 11 m), the status for notes.  The labels and the
+    time zone are looked up once per answer, not once per row."""
+
+    def __init__(self, key: ApiKey | None, build_url):
+        self.scope = Scope(area_codes=(key.area.code,)) if key is not None else None
+        self.build_url = build_url
+        self.labels = {value: str(label) for value, label in Status.choices}
+        self.tz = timezone.get_current_timezone()
+
+    def full(self, row: Mapping) -> bool:
+        return self.scope is not None and self.scope.covers_code(row["area__code"])
+
+    def _iso(self, value: dt.datetime | None) -> str | None:
+        return value.astimezone(self.tz).isoformat(timespec="seconds") if value else None
+
+    def __call__(self, row: Mapping) -> dict:
+        full = self.full(row)
+        closed = row["status"] in CLOSED
+        decimals = 6 if full else GEOJSON_DECIMALS
+        lat, lng = row["lat"], row["lng"]
+        updated = row["closed_at"] if closed and row["closed_at"] else row["updated_at"]
+        return _present({
+            "service_request_id": row["number"],
+            "status": "closed" if closed else "open",
+            "status_notes": (row.get("staff_note") if full else None) or self.labels.get(row["status"], row["status"]),
+            "service_name": row["category__name"],
+            "service_code": row["category__code"],
+            "description": row["description"] if full else None,
+            "agency_responsible": row["handler_department__name"] or row["handler_area__name"],
+            "service_notice": None,
+            "requested_datetime": self._iso(row["created_at"]),
+            "updated_datetime": self._iso(updated),
+            "expected_datetime": self._iso(row["resolve_due"] or row["accept_due"]),
+            "address": (row["address"] or row["area__name"]) if full else row["area__name"],
+            "address_id": None,
+            "zipcode": None,
+            "lat": round(lat, decimals) if lat is not None else None,
+            "long": round(lng, decimals) if lng is not None else None,
+            "media_url": self.build_url(_PHOTO_STORAGE.url(row["photo"])) if row["photo"] else None,
+        })
 
 
 def _present(fields: dict) -> dict:
@@ -147,48 +177,75 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()][:MAX_REQUESTS]
 
 
-def find_requests(params: Mapping[str, str], *, now: dt.datetime | None = None) -> QuerySet:
-    """The cases a GET requests call asks for, newest first, at most 1,000, public ones only."""
+def page_token(row: Mapping) -> str:
+    """Where the next page starts: the last row's time (microseconds since 1970) and id."""
+    micros = (row["created_at"] - _EPOCH) // dt.timedelta(microseconds=1)
+    return f"{micros}-{row['pk']}"
+
+
+def _parse_page_token(raw: str) -> tuple[dt.datetime, int]:
+    micros, _sep, pk = raw.partition("-")
+    if not (micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()
+            and len(micros) <= 17 and 0 < len(pk) <= 18):
+        raise Open311Error(400, _("page is not a page token from a Link header of this service."))
+    return _EPOCH + dt.timedelta(microseconds=int(micros)), int(pk)
+
+
+def _page_size(raw: str | None) -> int:
+    if raw in (None, ""):
+        return DEFAULT_PAGE_SIZE
+    if not (raw.isascii() and raw.isdigit()) or int(raw) not in PAGE_SIZE_CHOICES:
+        raise Open311Error(400, _("page_size is a whole number from 1 to %(n)d.") % {"n": MAX_REQUESTS})
+    return int(raw)
+
+
+@dataclass
+class Page:
+    rows: list[dict]
+    next_token: str | None
+
+
+def find_requests(params: Mapping[str, str], *, with_notes: bool = False, now: dt.datetime | None = None) -> Page:
+    """One page of the cases a GET requests call asks for, newest first, public ones only.
+
+    The spec's window (``start_date``/``end_date``, 90 days by default), cut into pages of ``page_size``
+    (100 by default, at most the spec's 1,000) in keyset order (reported time, then id, descending):
+    ``page`` is the token of the ``Link: rel="next"`` header of the page before.  ``service_request_id``
+    ignores the other parameters (the spec) and answers up to 1,000 requests at once."""
     now = now or timezone.now()
     qs = Case.objects.filter(public_hidden=False)
     if ids := params.get("service_request_id"):
-        qs = qs.filter(number__in=_split(ids))  # the spec: other parameters are ignored
-    else:
-        end = _parse_date(params["end_date"], "end_date") if params.get("end_date") else now
-        start = (_parse_date(params["start_date"], "start_date") if params.get("start_date")
-                 else end - dt.timedelta(days=DEFAULT_WINDOW_DAYS))
-        if start > end:
-            raise Open311Error(400, _("start_date is after end_date."))
-        qs = qs.filter(created_at__gte=start, created_at__lte=end)
-        if codes := params.get("service_code"):
-            qs = qs.filter(category__code__in=_split(codes))
-        if status := params.get("status"):
-            wanted = set(_split(status.lower()))
-            if not wanted <= {"open", "closed"}:
-                raise Open311Error(400, _("status is open, closed or both (comma separated)."))
-            if wanted == {"open"}:
-                qs = qs.exclude(status__in=CLOSED)
-            elif wanted == {"closed"}:
-                qs = qs.filter(status__in=CLOSED)
-    return with_request_fields(qs.order_by("-created_at", "-id"))[:MAX_REQUESTS]
+        rows = request_rows(qs.filter(number__in=_split(ids)).order_by("-created_at", "-id"), with_notes=with_notes)
+        return Page(list(rows[:MAX_REQUESTS]), None)
+    size = _page_size(params.get("page_size"))
+    end = _parse_date(params["end_date"], "end_date") if params.get("end_date") else now
+    start = (_parse_date(params["start_date"], "start_date") if params.get("start_date")
+             else end - dt.timedelta(days=DEFAULT_WINDOW_DAYS))
+    if start > end:
+        raise Open311Error(400, _("start_date is after end_date."))
+    qs = qs.filter(created_at__gte=start, created_at__lte=end)
+    if raw_token := params.get("page"):
+        after, after_pk = _parse_page_token(raw_token)
+        qs = qs.filter(created_at__lte=after).exclude(created_at=after, pk__gte=after_pk)
+    if codes := params.get("service_code"):
+        qs = qs.filter(category__code__in=_split(codes))
+    if status := params.get("status"):
+        wanted = set(_split(status.lower()))
+        if not wanted <= {"open", "closed"}:
+            raise Open311Error(400, _("status is open, closed or both (comma separated)."))
+        if wanted == {"open"}:
+            qs = qs.exclude(status__in=CLOSED)
+        elif wanted == {"closed"}:
+            qs = qs.filter(status__in=CLOSED)
+    rows = list(request_rows(qs.order_by("-created_at", "-id"), with_notes=with_notes)[: size + 1])
+    return Page(rows[:size], page_token(rows[size - 1]) if len(rows) > size else None)
 
 
-def with_request_fields(qs: QuerySet) -> QuerySet:
-    """Everything ``request_dict`` reads, in a fixed number of queries."""
-    photos = CasePhoto.objects.filter(public_approved=True, hidden=False).order_by("id")
-    return qs.select_related("category", "area", "handler_area", "handler_department").prefetch_related(
-        Prefetch("photos", queryset=photos, to_attr="public_photos"))
-
-
-def get_request(number: str) -> Case:
-    case = with_request_fields(Case.objects.filter(number=number, public_hidden=False)).first()
-    if case is None:
+def get_request(number: str, *, with_notes: bool = False) -> dict:
+    row = request_rows(Case.objects.filter(number=number, public_hidden=False), with_notes=with_notes).first()
+    if row is None:
         raise Open311Error(404, _("No service request %(id)s.") % {"id": number})
-    return case
-
-
-def can_see_description(key: ApiKey | None, case: Case) -> bool:
-    return key is not None and Scope(area_codes=(key.area.code,)).covers_code(case.area.code)
+    return row
 
 
 # --- creating requests ------------------------------------------------------------------------
@@ -199,11 +256,18 @@ class Submitted:
     case: Case | None
 
 
-def authenticate(raw: str | None) -> ApiKey:
-    key = ApiKey.objects.select_related("area").for_raw(raw or "")
+LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+
+
+def authenticate(key: ApiKey | None) -> ApiKey:
+    """The key a write needs (looked up once per call, by the view); ``last_used_at`` is kept to five
+    minutes, so that a busy client does not add a write of its key's row to every report."""
     if key is None:
         raise Open311Error(403, _("A valid api_key is required."))
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
     return key
 
 
@@ -347,9 +411,9 @@ def _submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, lis
                              client_key=client_key)
     review = StreetOpen311Settings.objects.filter(street=street, review_before_filing=True).exists()
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # one write transaction: the case (number, row, event), then this request
+            case = None if review else file_request(request, category=category, area=area, save=False)
             request.save()
-            case = None if review else file_request(request)
     except IntegrityError:
         if client_key and (first := _repeat(key, client_key)) is not None:
             return first  # the same key arrived twice at once: the other call stored it
@@ -357,42 +421,33 @@ def _submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, lis
     return Submitted(request, case)
 
 
-def file_request(request: Open311Request, user=None) -> Case:
-    """Turn a stored Open311 request into a case (at once, or when staff accept it in review)."""
+def file_request(request: Open311Request, user=None, *, category: Category | None = None,
+                 area: Area | None = None, save: bool = True) -> Case:
+    """Turn an Open311 request into a case (at once, or when staff accept a stored one in review).
+
+    ``category`` and ``area``: the rows ``submit`` has already read for this request; ``save=False``:
+    the caller inserts the request afterwards, with its case (one write instead of two)."""
     data = request.data
-    category = Category.objects.get(code=data["service_code"])
+    category = category or Category.objects.get(code=data["service_code"])
     try:
         case = file_case(
             category=category, channel="open311", channel_ref=request.api_key.name,
             description=data["description"] or category.name, reporter=user, lat=data["lat"], lng=data["long"],
-            area=Area.objects.get(code=data["area"]), address=data["address_string"],
+            area=area or Area.objects.get(code=data["area"]), address=data["address_string"],
             caller_name=data["name"], callback_phone=data["phone"], client_token=f"open311:{request.token}")
     except CaseError as exc:
         raise Open311Error(400, " ".join(exc.messages)) from None
     request.case = case
-    request.save(update_fields=["case"])
+    if save:
+        request.save(update_fields=["case"])
     return case
 
 
 # --- rate limits -----------------------------------------------------------------------------
 
 def rate_limited(bucket: str, ident: str, limit: int, per_seconds: int = 60) -> bool:
-    """A fixed-window counter in the shared cache; True when this call is over the limit."""
-    window = int(timezone.now().timestamp() // per_seconds)
-    count = bump(f"open311:{bucket}:{ident}:{window}", per_seconds + 5)
+    """A fixed-window counter in the shared cache, sent there in batches (``bump_batched``); True when
+    this call is over the limit."""
+    window = int(time.time() // per_seconds)
+    count = bump_batched(f"open311:{bucket}:{ident}:{window}", per_seconds + 5, limit)
     return count > limit
-
-
-def status_notes_for(cases: list[Case]) -> None:
-    """Attach the last staff note (of a status change) to each case as ``last_notes``, in one query."""
-    from linli.cases.models import CaseEvent
-
-    notes: dict[int, str] = {}
-    rows = (CaseEvent.objects.filter(case__in=cases).exclude(note="")
-            .filter(Q(action__in=["accept", "reject", "dispatch", "resolve", "verify", "close", "return",
-                                  "escalate"]))
-            .order_by("case_id", "id").values_list("case_id", "note"))
-    for case_id, note in rows:
-        notes[case_id] = note
-    for case in cases:
-        case.last_notes = notes.get(case.pk)

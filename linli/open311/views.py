@@ -9,14 +9,16 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from linli.core.auth import client_ip
 
-from . import services
-from .formats import error, respond
+from . import catalogue, services
+from .formats import error, render, respond
 from .models import ApiKey
 
 ATTRIBUTE = re.compile(r"^attribute\[([^\]]{1,40})\](\[\])?$")
@@ -84,29 +86,44 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     })
 
 
+def _catalogue_answer(request: HttpRequest, key: tuple, build) -> HttpResponse:
+    """A catalogue answer from this process's copy, or 304 when the client's copy is still current."""
+    found = catalogue.rendered(key, build)
+    response = HttpResponse(found.body, content_type=found.content_type)
+    response["ETag"] = found.etag
+    response["Last-Modified"] = http_date(found.last_modified)
+    response["Cache-Control"] = "public, no-cache"  # keep it, but ask each time (a 304 costs nothing)
+    return get_conditional_response(request, etag=found.etag, last_modified=found.last_modified, response=response)
+
+
 @open311_view(["GET"])
 def service_list(request, fmt, params, key):
-    return respond(fmt, "services", [services.service_dict(c) for c in services.service_categories()])
+    return _catalogue_answer(request, ("services", fmt), lambda: render(
+        fmt, "services", [services.service_dict(c) for c in services.service_categories()]))
 
 
 @open311_view(["GET"])
 def service_definition(request, code, fmt, params, key):
-    return respond(fmt, "service_definition", services.service_definition(code))
+    return _catalogue_answer(request, ("service", code, fmt), lambda: render(
+        fmt, "service_definition", services.service_definition(code)))
 
 
 @open311_view(["GET", "POST"])
 def requests(request, fmt, params, key):
     if request.method == "POST":
-        return _create(request, fmt, params)
-    cases = list(services.find_requests(params))
-    services.status_notes_for(cases)
-    return respond(fmt, "service_requests", [
-        services.request_dict(c, build_url=request.build_absolute_uri,
-                              full=services.can_see_description(key, c)) for c in cases])
+        return _create(request, fmt, params, key)
+    page = services.find_requests(params, with_notes=key is not None)
+    present = services.RequestPresenter(key, request.build_absolute_uri)
+    response = _private_if_keyed(respond(fmt, "service_requests", [present(row) for row in page.rows]), key)
+    if page.next_token:
+        query = request.GET.copy()
+        query["page"] = page.next_token
+        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+    return response
 
 
-def _create(request, fmt, params):
-    key = services.authenticate(params.get("api_key"))
+def _create(request, fmt, params, key):
+    key = services.authenticate(key)
     if services.rate_limited("writes", f"key:{key.pk}", settings.LINLI_OPEN311_WRITES_PER_MINUTE):
         return error(fmt, 429, _("Too many requests; please wait a minute."))
     client_key = request.headers.get("Idempotency-Key") or params.get("idempotency_key", "")
@@ -121,11 +138,16 @@ def _create(request, fmt, params):
 
 @open311_view(["GET"])
 def request_detail(request, request_id, fmt, params, key):
-    case = services.get_request(request_id)
-    services.status_notes_for([case])
-    return respond(fmt, "service_requests", [
-        services.request_dict(case, build_url=request.build_absolute_uri,
-                              full=services.can_see_description(key, case))])
+    row = services.get_request(request_id, with_notes=key is not None)
+    return _private_if_keyed(
+        respond(fmt, "service_requests", [services.RequestPresenter(key, request.build_absolute_uri)(row)]), key)
+
+
+def _private_if_keyed(response: HttpResponse, key) -> HttpResponse:
+    """With a key the answer may hold descriptions and addresses: no shared cache keeps it.  Without one it
+    is what the public map shows.  Either way it is set here, so no middleware loads a session for it."""
+    response["Cache-Control"] = "private, no-store" if key is not None else "public, no-cache"
+    return response
 
 
 @open311_view(["GET"])

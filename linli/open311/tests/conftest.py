@@ -31,7 +31,12 @@ def validate(document, schema_name: str) -> None:
 def _clear_rate_limits():
     from django.core.cache import cache
 
+    from linli.core.counters import forget_local
+    from linli.open311 import catalogue
+
     cache.clear()
+    forget_local()
+    catalogue.forget()
 
 
 @pytest.fixture

@@ -1,0 +1,220 @@
+"""``python -m bench.open311``: the Open311 endpoints against a one-line Django view, side by side.
+
+For each code tree given (``--code DIR``, default this checkout; give an export of an older commit
+to measure "before"), in a throwaway LINLI_HOME: migrate, load the demo, grow the cases to each
+``--rows``, create an API key, then start gunicorn exactly as ``linli run`` does (its
+``server_commands``: gthread, ``--workers`` × 4 threads) twice on the same settings: once serving
+Linli, once serving Linli plus ``/bench/ping`` (a one-line view behind the same middleware).  Rounds
+are interleaved: each endpoint with ``wrk`` (1 thread × ``--connections``), then the one-line view.
+The rate limits are raised through their settings so that no call is refused.  Writes a Markdown
+table to ``bench/RESULTS.md`` (``--out``).  Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+ENDPOINTS = ("POST requests.json", "GET requests.json", "GET requests/{id}.json", "GET services.json")
+TARGETS = {"POST requests.json": "≥ 300 req/s, p99 < 100 ms", "GET requests.json": "≥ 300 req/s",
+           "GET requests/{id}.json": "≥ 0.5 × one-line", "GET services.json": "≥ 0.8 × one-line"}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.open311", description=__doc__.splitlines()[0])
+    parser.add_argument("--code", action="append", default=[], metavar="LABEL=DIR",
+                        help="a code tree to measure (repeatable), e.g. before=/tmp/linli-before")
+    parser.add_argument("--rows", type=int, action="append", default=[], help="cases in the database (2500)")
+    parser.add_argument("--seconds", type=int, default=5, help="seconds per wrk round (5)")
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds (1)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, 4 threads each (2)")
+    parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    return parser.parse_args(argv)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_for(code: Path, home: str, settings: str = "linli.settings") -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(PYTHONPATH=f"{code}{os.pathsep}{HERE}", LINLI_HOME=home, DJANGO_SETTINGS_MODULE=settings,
+               LINLI_ALLOWED_HOSTS="127.0.0.1,localhost", LINLI_LOG_LEVEL="WARNING",
+               LINLI_OPEN311_PER_MINUTE_KEY="1000000000", LINLI_OPEN311_PER_MINUTE_IP="1000000000",
+               LINLI_OPEN311_WRITES_PER_MINUTE="1000000000")
+    return env
+
+
+PREPARE = """
+import io, django, sys
+django.setup()
+from django.core.management import call_command
+from linli.places.models import Area
+call_command("migrate", verbosity=0)
+if not Area.objects.exists():
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("demo", stdout=io.StringIO())
+from open311_data import grow_cases
+rows = grow_cases(int(sys.argv[1]))
+from linli.cases.models import Case
+from linli.open311.models import ApiKey
+key = ApiKey.objects.filter(name="bench").first()
+if key is None:
+    key = ApiKey(name="bench", area=Area.objects.get(parent__isnull=True))
+raw = key.set_new_key(); key.save()
+case = Case.objects.filter(public_hidden=False, lat__isnull=False).order_by("-created_at").first()
+print(rows, raw, case.number, case.category.code, case.lat, case.lng)
+"""
+
+
+def prepare(code: Path, home: str, rows: int) -> dict[str, str]:
+    done = subprocess.run([PYTHON, "-c", PREPARE, str(rows)], env=env_for(code, home), cwd=code,  # noqa: S603
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"preparing the database failed:\n{done.stderr}")
+    out = done.stdout.split()
+    return dict(zip(("rows", "key", "number", "code", "lat", "lng"), out, strict=True))
+
+
+def start_server(code: Path, home: str, port: int, workers: int, settings: str) -> subprocess.Popen:
+    from linli.core.management.commands.linli_run import server_commands  # this checkout's: the same in both
+
+    argv = server_commands("127.0.0.1", port, workers)["web"]
+    argv = [PYTHON if a == sys.executable else a for a in argv]
+    argv[argv.index("--access-logfile") + 1] = "/dev/null"
+    # cwd: the code tree measured comes first on sys.path (python -m puts the working folder there).
+    with open(Path(home) / f"gunicorn-{port}.log", "w") as log:  # the child keeps its own copy of the file
+        proc = subprocess.Popen(argv, env=env_for(code, home, settings), cwd=code,  # noqa: S603
+                                stdout=subprocess.DEVNULL, stderr=log, process_group=0)
+    deadline = time.monotonic() + 90
+    ready = 0
+    while time.monotonic() < deadline:  # the port opens before the workers have loaded Django: ask until both answer
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:  # noqa: S310
+                ready = ready + 1 if answer.status == 200 else 0
+        except OSError:
+            ready = 0
+            time.sleep(0.3)
+        if ready >= 2 * workers:
+            return proc
+    proc.kill()
+    raise SystemExit(f"gunicorn on port {port} did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+
+
+def wrk(url: str, seconds: int, connections: int, lua: str | None = None) -> dict[str, float]:
+    argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if lua:
+        argv[1:1] = ["-s", lua]
+    text = subprocess.run(argv, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    lat = {p: float(v) * scale[u] for p, v, u in LATENCY.findall(text)}
+    return {"rps": rate, "p50": lat.get("50", 0.0), "p99": lat.get("99", 0.0),
+            "errors": float(errors.group(1)) if errors else 0.0}
+
+
+def post_script(info: dict[str, str], folder: str) -> str:
+    path = Path(folder) / "post.lua"
+    body = (f"api_key={info['key']}&service_code={info['code']}&lat={info['lat']}&long={info['lng']}"
+            "&description=bench")
+    path.write_text('wrk.method = "POST"\n'
+                    f'wrk.body = "{body}"\n'
+                    'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n')
+    return str(path)
+
+
+def measure(label: str, code: Path, rows_list: list[int], args: argparse.Namespace) -> list[dict]:
+    results: list[dict] = []
+    home = tempfile.mkdtemp(prefix=f"linli-o311-{label}-")
+    try:
+        for rows in rows_list:
+            info = prepare(code, home, rows)
+            linli_port, ping_port = free_port(), free_port()
+            servers = [start_server(code, home, linli_port, args.workers, "linli.settings"),
+                       start_server(code, home, ping_port, args.workers, "oneline_settings")]
+            try:
+                base = f"http://127.0.0.1:{linli_port}/open311/v2/"
+                urls = {"POST requests.json": base + "requests.json",
+                        "GET requests.json": base + "requests.json",
+                        "GET requests/{id}.json": base + f"requests/{info['number']}.json",
+                        "GET services.json": base + "services.json"}
+                lua = post_script(info, home)
+                ping = f"http://127.0.0.1:{ping_port}/bench/ping"
+                for name, url in (*urls.items(), ("ping", ping)):  # warm-up: connections, imports, caches
+                    wrk(url, 2, args.connections, lua if name.startswith("POST") else None)
+                samples: dict[str, list[dict]] = {name: [] for name in (*ENDPOINTS, "one-line view")}
+                for _ in range(args.rounds):
+                    for name in ENDPOINTS:
+                        samples[name].append(wrk(urls[name], args.seconds, args.connections,
+                                                 lua if name.startswith("POST") else None))
+                        print(f"  {label} {info['rows']} rows {name}: {samples[name][-1]}", file=sys.stderr)
+                    samples["one-line view"].append(wrk(ping, args.seconds, args.connections))
+                    print(f"  {label} one-line: {samples['one-line view'][-1]}", file=sys.stderr)
+                ceiling = max(s["rps"] for s in samples["one-line view"])
+                for name, runs in samples.items():
+                    results.append({"code": label, "rows": info["rows"], "endpoint": name, "ceiling": ceiling,
+                                    **{k: sum(r[k] for r in runs) / len(runs) for k in runs[0]}})
+            finally:
+                for proc in servers:
+                    stop(proc)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return results
+
+
+def render(results: list[dict], args: argparse.Namespace) -> str:
+    lines = ["# Open311 against a one-line Django view (SQLite)", "",
+             f"`python -m bench.open311`: gunicorn as `linli run` starts it (gthread, {args.workers} workers × 4 "
+             f"threads), wrk 1 thread × {args.connections} connections, {args.seconds} s × {args.rounds} "
+             f"round(s) per endpoint after a warm-up, interleaved with the one-line view on the same settings "
+             f"and middleware; rate limits raised through their settings; {os.cpu_count()} CPUs, shared.", "",
+             "| code | cases | endpoint | req/s | p50 / p99 ms | × one-line view | non-2xx | target |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| {r['code']} | {r['rows']} | {r['endpoint']} | {r['rps']:,.0f} | "
+                     f"{r['p50']:.1f} / {r['p99']:.1f} | {r['rps'] / r['ceiling']:.2f} | {r['errors']:.0f} | "
+                     f"{TARGETS.get(r['endpoint'], 'the ceiling')} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed (apt-get install wrk)")
+    codes = [c.split("=", 1) for c in args.code] or [["after", str(HERE.parent)]]
+    results: list[dict] = []
+    for label, folder in codes:
+        results += measure(label, Path(folder).resolve(), args.rows or [2500], args)
+    Path(args.out).write_text(render(results, args))
+    print(render(results, args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,232 @@
+"""What keeps the Open311 endpoints fast: fixed query counts, bounded pages, the cached catalogue
+(ETag, Last-Modified, 304, invalidation), cheap rate-limit counters and key bookkeeping."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.http import http_date
+
+from linli.cases.models import Case, CaseEvent, CasePhoto
+from linli.cases.services import file_case
+from linli.core import counters
+from linli.open311.models import ApiKey, ServiceAttribute
+
+from .conftest import validate
+
+BASE = "/open311/v2"
+
+
+def many_cases(manhole, area, n: int, *, same_time: bool = False) -> list[Case]:
+    """``n`` public cases in ``area``, each with an approved photo and a staff note (what per-row queries read)."""
+    first = file_case(category=manhole, channel="h5", description="井盖 0", area=area, lat=29.401, lng=106.501)
+    fields = {f.attname: getattr(first, f.attname) for f in Case._meta.concrete_fields
+              if f.attname not in {"id", "number", "client_token"}}
+    Case.objects.bulk_create([Case(**{**fields, "number": f"T{i:05d}", "description": f"井盖 {i}"})
+                              for i in range(1, n)])
+    cases = list(Case.objects.order_by("id"))
+    if same_time:
+        Case.objects.update(created_at=first.created_at)
+    CasePhoto.objects.bulk_create([CasePhoto(case=c, kind="report", image=f"cases/{c.number}.jpg", uuid=uuid.uuid4(),
+                                             public_approved=True) for c in cases])
+    CaseEvent.objects.bulk_create([CaseEvent(case=c, action="accept", from_status="reported", to_status="accepted",
+                                             note=f"已受理 {c.number}") for c in cases])
+    return cases
+
+
+# --- query counts: the same whatever the number of rows ----------------------------------------
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_list_is_one_query_whatever_the_rows(client, services, tree, n, django_assert_num_queries):
+    many_cases(services[0], tree.g1, n)
+    with django_assert_num_queries(1):
+        response = client.get(f"{BASE}/requests.json")
+    data = response.json()
+    validate(data, "requests.json")
+    assert len(data) == n and all(r["media_url"].startswith("http://") for r in data)
+    assert "Set-Cookie" not in response.headers and not response.cookies  # no session for an anonymous GET
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_list_with_a_key_is_two_queries_and_shows_staff_notes(client, services, tree, api_key, n,
+                                                              django_assert_num_queries):
+    cases = many_cases(services[0], tree.g1, n)
+    with django_assert_num_queries(2):  # the key, the page (notes and photos as subqueries)
+        data = client.get(f"{BASE}/requests.json", {"api_key": api_key[1]}).json()
+    assert {r["status_notes"] for r in data} == {f"已受理 {c.number}" for c in cases}
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_detail_is_one_query_whatever_the_rows(client, services, tree, n, django_assert_num_queries):
+    cases = many_cases(services[0], tree.g1, n)
+    with django_assert_num_queries(1):
+        data = client.get(f"{BASE}/requests/{cases[-1].number}.json").json()
+    validate(data, "requests.json")
+    assert data[0]["service_request_id"] == cases[-1].number and data[0]["media_url"]
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_catalogue_is_read_once_then_served_without_queries(client, services, tree, n, django_assert_num_queries):
+    many_cases(services[0], tree.g1, n)
+    with django_assert_num_queries(2):  # categories, their attributes
+        assert client.get(f"{BASE}/services.json").status_code == 200
+    with django_assert_num_queries(0):
+        validate(client.get(f"{BASE}/services.json").json(), "services.json")
+    with django_assert_num_queries(2):
+        client.get(f"{BASE}/services/street-lamp.json")
+    with django_assert_num_queries(0):
+        validate(client.get(f"{BASE}/services/street-lamp.json").json(), "service-definition.json")
+
+
+def _post_queries(client, raw) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"{BASE}/requests.json", {"api_key": raw, "service_code": "manhole-cover",
+                                                         "lat": "29.401", "long": "106.501", "description": "井盖"})
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+def test_post_queries_do_not_grow_with_the_rows(client, services, tree, api_key):
+    key, raw = api_key
+    _post_queries(client, raw)  # the first one also writes the key's last_used_at and starts the day's counter
+    few = _post_queries(client, raw)
+    many_cases(services[0], tree.g2, 50)
+    assert _post_queries(client, raw) == few <= 24
+
+
+# --- the list: bounded pages in keyset order ---------------------------------------------------
+
+def test_pages_follow_the_link_header_without_gaps_or_repeats(client, services, tree):
+    cases = many_cases(services[0], tree.g1, 25, same_time=True)  # equal times: the id breaks the tie
+    seen, url, pages = [], f"{BASE}/requests.json?page_size=10", 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        data = response.json()
+        validate(data, "requests.json")
+        seen += [r["service_request_id"] for r in data]
+        link = response.headers.get("Link")
+        url = link[link.index("<") + 1:link.index(">")] if link else None
+        pages += 1
+    assert pages == 3 and seen == [c.number for c in sorted(cases, key=lambda c: -c.pk)]
+
+
+def test_default_page_is_bounded(client, services, tree, settings):
+    from linli.open311 import services as open311
+
+    many_cases(services[0], tree.g1, 12)
+    original = open311.DEFAULT_PAGE_SIZE
+    open311.DEFAULT_PAGE_SIZE = 5
+    try:
+        response = client.get(f"{BASE}/requests.json")
+    finally:
+        open311.DEFAULT_PAGE_SIZE = original
+    assert len(response.json()) == 5 and 'rel="next"' in response["Link"]
+    assert len(client.get(f"{BASE}/requests.json?page_size=1000").json()) == 12
+
+
+def test_old_cases_stay_outside_the_default_window(client, services, tree):
+    cases = many_cases(services[0], tree.g1, 5)
+    Case.objects.filter(pk=cases[0].pk).update(created_at=timezone.now() - dt.timedelta(days=91))
+    assert cases[0].number not in {r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()}
+
+
+@pytest.mark.parametrize("query", ["page_size=0", "page_size=1001", "page_size=ten", "page_size=-1",
+                                   "page=abc", "page=1-", "page=-5", "page=99999999999999999999-1"])
+def test_bad_paging_is_400(client, services, tree, query):
+    many_cases(services[0], tree.g1, 3)
+    response = client.get(f"{BASE}/requests.json?{query}")
+    assert response.status_code == 400 and response.json()[0]["code"] == 400
+
+
+# --- the catalogue: ETag, Last-Modified, 304, invalidation -------------------------------------
+
+def test_catalogue_revalidates_with_etag_and_last_modified(client, services, django_assert_num_queries):
+    first = client.get(f"{BASE}/services.json")
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert etag and modified and "no-cache" in first["Cache-Control"]
+    with django_assert_num_queries(0):
+        again = client.get(f"{BASE}/services.json", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(f"{BASE}/services.json", HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert client.get(f"{BASE}/services.json", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    older = http_date(1_000_000_000)
+    assert client.get(f"{BASE}/services.json", HTTP_IF_MODIFIED_SINCE=older).status_code == 200
+    xml = client.get(f"{BASE}/services.xml")
+    assert xml["ETag"] != etag and xml.content.startswith(b"<?xml")
+
+
+def test_a_changed_category_invalidates_the_catalogue(client, services):
+    manhole, lamp = services
+    first = client.get(f"{BASE}/services.json")
+    manhole.name = "井盖（改）"
+    manhole.save()
+    changed = client.get(f"{BASE}/services.json", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert changed["Last-Modified"] != first["Last-Modified"]
+    assert "井盖（改）" in {s["service_name"] for s in changed.json()}
+    manhole.active = False
+    manhole.save()
+    assert "manhole-cover" not in {s["service_code"] for s in client.get(f"{BASE}/services.json").json()}
+
+
+def test_a_changed_attribute_invalidates_the_definition(client, services):
+    lamp = services[1]
+    first = client.get(f"{BASE}/services/street-lamp.json")
+    ServiceAttribute.objects.get(category=lamp, code="height").delete()
+    changed = client.get(f"{BASE}/services/street-lamp.json", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and "height" not in {a["code"] for a in changed.json()["attributes"]}
+
+
+def test_another_process_sees_the_change_through_the_shared_version(client, services):
+    from linli.open311 import catalogue
+
+    client.get(f"{BASE}/services.json")
+    version = cache.get(catalogue.VERSION_KEY)
+    services[0].save()  # here: copies dropped at once, and the shared version moved for the others
+    assert cache.get(catalogue.VERSION_KEY) > version
+
+
+# --- rate-limit counters and API keys ------------------------------------------------------------
+
+def test_batched_counter_touches_the_shared_cache_once_per_step():
+    counters.forget_local()
+    cache.clear()
+    key, limit = "t:batched", 100  # a step of 5
+    counts = [counters.bump_batched(key, 60, limit) for _ in range(12)]
+    assert counts == list(range(1, 13)) and cache.get(key) == 10  # two batches sent, two calls pending here
+    counters.forget_local()  # another process: starts from the shared total once it sends
+    assert [counters.bump_batched(key, 60, limit) for _ in range(5)][-1] == 15
+
+
+def test_batched_counter_is_exact_near_the_limit():
+    counters.forget_local()
+    cache.clear()
+    cache.set("t:near", 95, 60)  # the other processes have used 95 of 100
+    counts = [counters.bump_batched("t:near", 60, 100) for _ in range(7)]
+    assert counts[-1] > 100 and cache.get("t:near") >= 101
+
+
+def test_a_busy_key_writes_its_last_use_once_per_five_minutes(client, services, api_key):
+    key, raw = api_key
+    for _ in range(3):
+        client.post(f"{BASE}/requests.json", {"api_key": raw, "service_code": "manhole-cover", "address_string": "x"})
+    used = ApiKey.objects.get(pk=key.pk).last_used_at
+    assert used is not None
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=used - dt.timedelta(minutes=6))
+    client.post(f"{BASE}/requests.json", {"api_key": raw, "service_code": "manhole-cover", "address_string": "x"})
+    assert ApiKey.objects.get(pk=key.pk).last_used_at > used - dt.timedelta(minutes=1)
+
+
+def test_a_revoked_key_is_refused_at_once(client, services, api_key):
+    key, raw = api_key
+    assert client.post(f"{BASE}/requests.json", {"api_key": raw, "service_code": "manhole-cover",
+                                                 "address_string": "x"}).status_code == 200
+    key.revoke()
+    assert client.post(f"{BASE}/requests.json", {"api_key": raw, "service_code": "manhole-cover",
+                                                 "address_string": "x"}).status_code == 403
