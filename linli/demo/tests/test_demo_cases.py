@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections import Counter, defaultdict
 
 import pytest
@@ -44,9 +43,7 @@ from linli.places.models import Area, AreaLevel, Department
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        started = time.perf_counter()
         summary = load_demo()
-        summary.measured = time.perf_counter() - started
         yield summary
         transaction.set_rollback(True)
 
@@ -64,11 +61,10 @@ def _events_by_case() -> dict[int, list[CaseEvent]]:
 
 
 # -- what is there -----------------------------------------------------------------------------------------
-def test_demo_with_cases_loads_in_well_under_a_minute(demo, db):
+def test_demo_loads_with_a_year_of_cases(demo, db):
+    # How long it takes is measured by ``make bench`` (demo load), never asserted here.
     assert demo.created
-    assert demo.measured < 30, f"demo took {demo.measured:.1f} s"
     assert 300 <= demo.counts["案件"] <= 600
-    print(f"demo load with cases: {demo.measured:.1f} s, {demo.counts['案件']} cases")  # noqa: T201
 
 
 def test_every_state_every_channel_and_the_three_streets_over_the_past_year(cases):

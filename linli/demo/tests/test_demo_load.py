@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -12,12 +10,10 @@ from linli.people.models import Person
 from linli.places.models import Area
 
 
-def test_demo_loads_in_well_under_a_minute(db):
-    started = time.perf_counter()
+def test_demo_loads(db):
+    # How long it takes is measured by ``make bench`` (demo load), never asserted here.
     summary = load_demo()
-    elapsed = time.perf_counter() - started
     assert summary.created and is_loaded()
-    assert elapsed < 30, f"demo took {elapsed:.1f} s"
     assert Person.objects.count() > 3000
 
 
