@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from linli.cases.models import Category, CategoryKind, HandlerLevel
 from linli.core.identifiers import id_check_char
 from linli.core.models import User
 from linli.core.tests.browser import *  # noqa: F401,F403
@@ -147,3 +148,34 @@ def rider(tree, make_person):
 @pytest.fixture
 def ns(scheme, shop, reward, rider):
     return SimpleNamespace(scheme=scheme, shop=shop, reward=reward, rider=rider)
+
+
+# --- the case loop: a small catalogue and the people around grid g1 (cases, api, open311 tests) ---
+
+@pytest.fixture
+def categories(tree):
+    parent = Category.objects.create(kind=CategoryKind.COMPONENT, code="public-facilities", name="公用设施")
+    manhole = Category.objects.create(parent=parent, kind=CategoryKind.COMPONENT, code="manhole-cover",
+                                      name="井盖", handler_level=HandlerLevel.GRID, accept_hours=2, resolve_days=3)
+    wall = Category.objects.create(parent=parent, kind=CategoryKind.COMPONENT, code="outer-wall",
+                                   name="外墙隐患", handler_level=HandlerLevel.DEPARTMENT, department=tree.dept)
+    other = Category.objects.create(kind=CategoryKind.EVENT, code="order", name="秩序")
+    wiring = Category.objects.create(parent=other, kind=CategoryKind.EVENT, code="tangled-wiring",
+                                     name="飞线", handler_level=HandlerLevel.COMMUNITY)
+    return SimpleNamespace(parent=parent, manhole=manhole, wall=wall, wiring=wiring, other=other)
+
+
+@pytest.fixture
+def actors(tree, make_user):
+    """Users around grid g1 of community A1, and outsiders."""
+    return SimpleNamespace(
+        reporter=make_user("rider", home=tree.g1),
+        worker=make_user("worker", "grid_worker", tree.g1),
+        worker2=make_user("worker2", "grid_worker", tree.g1),
+        other_worker=make_user("other", "grid_worker", tree.g2),
+        community=make_user("community", "community_staff", tree.comm_a1),
+        street=make_user("street", "street_staff", tree.street_a),
+        other_street=make_user("streetb", "street_staff", tree.street_b),
+        dept=make_user("dept", "department_handler", department=tree.dept),
+        hotline=make_user("hotline", "hotline_duty", tree.street_a),
+    )

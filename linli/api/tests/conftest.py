@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-from types import SimpleNamespace
 
 import pytest
 from django.test import Client
 from PIL import Image
 
 from linli.api.models import ApiToken
-from linli.cases.models import Category, CategoryKind, HandlerLevel
 from linli.cases.services import file_case
 
 INSIDE_G1 = (29.401, 106.501)
@@ -26,35 +24,6 @@ def api_env(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()
-
-
-@pytest.fixture
-def categories(tree):
-    parent = Category.objects.create(kind=CategoryKind.COMPONENT, code="public-facilities", name="公用设施")
-    manhole = Category.objects.create(parent=parent, kind=CategoryKind.COMPONENT, code="manhole-cover",
-                                      name="井盖", handler_level=HandlerLevel.GRID, accept_hours=2, resolve_days=3)
-    wall = Category.objects.create(parent=parent, kind=CategoryKind.COMPONENT, code="outer-wall",
-                                   name="外墙隐患", handler_level=HandlerLevel.DEPARTMENT, department=tree.dept)
-    other = Category.objects.create(kind=CategoryKind.EVENT, code="order", name="秩序")
-    wiring = Category.objects.create(parent=other, kind=CategoryKind.EVENT, code="tangled-wiring",
-                                     name="飞线", handler_level=HandlerLevel.COMMUNITY)
-    return SimpleNamespace(parent=parent, manhole=manhole, wall=wall, wiring=wiring, other=other)
-
-
-@pytest.fixture
-def actors(tree, make_user):
-    """Users around grid g1 of community A1, and outsiders."""
-    return SimpleNamespace(
-        reporter=make_user("rider", home=tree.g1),
-        worker=make_user("worker", "grid_worker", tree.g1),
-        worker2=make_user("worker2", "grid_worker", tree.g1),
-        other_worker=make_user("other", "grid_worker", tree.g2),
-        community=make_user("community", "community_staff", tree.comm_a1),
-        street=make_user("street", "street_staff", tree.street_a),
-        other_street=make_user("streetb", "street_staff", tree.street_b),
-        dept=make_user("dept", "department_handler", department=tree.dept),
-        hotline=make_user("hotline", "hotline_duty", tree.street_a),
-    )
 
 
 def token_for(user, name: str = "test") -> str:

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 
-from linli.cases.tests.conftest import categories  # noqa: F401 - fixture
 from linli.cases.tests.kpi_fixtures import SH, fixed_kpi_cases  # noqa: F401 - the "fixed" fixture
 from linli.core import roles
 
