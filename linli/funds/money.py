@@ -6,6 +6,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from linli.core.money import yuan_cents
+
 _YUAN_RE = re.compile(r"^(?P<yuan>\d{1,9})(\.(?P<fen>\d{1,2}))?$")
 
 
@@ -22,8 +24,5 @@ def parse_yuan(text: str) -> int:
     return fen
 
 
-def yuan(fen: int) -> str:
-    """Fen as a yuan string with two decimals: 123456 → "1,234.56"; negatives keep their sign."""
-    sign = "-" if fen < 0 else ""
-    whole, part = divmod(abs(int(fen)), 100)
-    return f"{sign}{whole:,}.{part:02d}"
+# Fen shown as yuan with two decimals ("1,234.56"), the one formatter of core.
+yuan = yuan_cents
