@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "linli.core.audit.AuditMiddleware",  # who changed what, when, from where (append-only audit log)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linli.core.middleware.PrivateResponsesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

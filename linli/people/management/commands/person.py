@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from linli.core.audit import record
 from linli.people.models import Person
 from linli.people.privacy import anonymise_person, export_person
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             output = Path(str(options["output"] or f"person-{person.pk}.zip"))
             output.write_bytes(export_person(person))
             output.chmod(0o600)
+            record(user=None, method="CLI", path="linli person export", action="person:export", target=str(person.pk))
             self.stdout.write(_("Everything held on person %(id)s written to %(path)s.")
                               % {"id": person.pk, "path": output})
             return
@@ -48,5 +50,7 @@ class Command(BaseCommand):
             if answer.strip() != str(person.pk):
                 raise CommandError(_("Not confirmed; nothing was changed."))
         anonymise_person(person, reason=reason)
+        record(user=None, method="CLI", path="linli person anonymise", action="person:anonymise",
+               target=str(person.pk), fields=["reason"])
         self.stdout.write(_("Person %(id)s is anonymised; their cases, service hours and ledgers are kept.")
                           % {"id": person.pk})
