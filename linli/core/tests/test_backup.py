@@ -88,7 +88,7 @@ def test_manifest_lists_each_file_with_its_size_and_sha256(filled, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_home_that_is_not_empty(filled, tmp_path):
     archive = backup_to(tmp_path)
-    with pytest.raises(CommandError, match="only into an empty home.*already has tables"):
+    with pytest.raises(CommandError, match="只能恢复到空的数据目录.*已有数据表"):
         call_command("restore", str(archive))
     assert Person.objects.count() == 2
 
@@ -98,7 +98,7 @@ def test_restore_refuses_a_non_empty_media_folder(filled, tmp_path):
     home = tmp_path / "h"
     (home / "media").mkdir(parents=True)
     (home / "media" / "left-over.jpg").write_bytes(b"x")
-    with pytest.raises(BackupError, match="media folder .* is not empty"):
+    with pytest.raises(BackupError, match="媒体文件夹 .* 不是空的"):
         restore_backup(tmp_path / "any.tar.gz", db={"ENGINE": "django.db.backends.sqlite3",
                                                       "NAME": str(home / "db.sqlite3")}, media_root=home / "media")
 
@@ -121,7 +121,7 @@ def test_restore_verifies_checksums_and_writes_nothing_from_a_damaged_backup(fil
     bad = tampered(backup_to(tmp_path), tmp_path, change=member)
     home = tmp_path / "newhome"
     home.mkdir()
-    with pytest.raises(BackupError, match="Checksum mismatch for " + member):
+    with pytest.raises(BackupError, match=member + " 校验和不符"):
         restore_backup(bad, db={**connection.settings_dict, "NAME": str(home / "linli.sqlite3")},
                        media_root=home / "media")
     assert not (home / "linli.sqlite3").exists()
@@ -131,6 +131,6 @@ def test_restore_verifies_checksums_and_writes_nothing_from_a_damaged_backup(fil
 def test_restore_says_clearly_when_the_file_is_no_backup(tmp_path):
     junk = tmp_path / "junk.tar.gz"
     junk.write_bytes(b"not a tar at all")
-    with pytest.raises(BackupError, match="Cannot read the backup"):
+    with pytest.raises(BackupError, match="无法读取备份"):
         restore_backup(junk, db={"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db.sqlite3")},
                        media_root=tmp_path / "media")

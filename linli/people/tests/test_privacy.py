@@ -132,16 +132,16 @@ def test_deleting_a_person_leaves_no_id_number_in_history(tree, make_person):
 
 
 def test_anonymise_without_reason_changes_nothing(resident):
-    with pytest.raises(ValueError, match="reason"):
+    with pytest.raises(ValueError, match="理由"):
         anonymise_person(resident, reason="  ")
     assert Person.objects.get(pk=resident.pk).id_number == ID_NUMBER
 
 
 def test_person_command_refuses_an_unknown_person_and_an_unconfirmed_erasure(resident, monkeypatch):
-    with pytest.raises(CommandError, match="No person"):
+    with pytest.raises(CommandError, match="没有编号"):
         call_command("person", "export", "999999")
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
-    with pytest.raises(CommandError, match="Not confirmed"):
+    with pytest.raises(CommandError, match="未确认"):
         call_command("person", "anonymise", str(resident.pk), "--reason", "本人申请")
     assert Person.objects.get(pk=resident.pk).mobile == MOBILE
     call_command("person", "anonymise", str(resident.pk), "--reason", "本人申请", "--yes", stdout=io.StringIO())
