@@ -114,16 +114,17 @@ def make_backup(output: Path, *, db: Mapping[str, Any], media_root: Path, linli_
     with tempfile.TemporaryDirectory(prefix=".linli-backup-", dir=output.parent) as tmp:
         member, dump = _dump_database(db, Path(tmp))
         entries = [(member, dump), *_media_files(media_root)]
-        manifest = {
+        files: list[dict[str, Any]] = []
+        manifest: dict[str, Any] = {
             "format": FORMAT, "version": VERSION, "linli": linli_version,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "database": {"engine": engine_of(db), "file": member},
-            "files": [],
+            "files": files,
         }
         partial = Path(tmp) / "archive.tar.gz"
         with tarfile.open(partial, "w:gz") as tar:
             for name, path in entries:
-                manifest["files"].append({"path": name, "size": path.stat().st_size, "sha256": sha256_of(path)})
+                files.append({"path": name, "size": path.stat().st_size, "sha256": sha256_of(path)})
                 tar.add(path, arcname=name, recursive=False)
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             info = tarfile.TarInfo(MANIFEST)

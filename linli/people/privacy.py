@@ -108,12 +108,12 @@ def person_data(person: Person) -> dict:
 def export_person(person: Person) -> bytes:
     """A zip of ``person.json`` (everything held on the person) and ``files/…`` (their photos)."""
     rows = _rows_of(person)
-    payload = {"person": person.pk, "exported_at": timezone.now(), "data": person_data(person),
-               "files": _files_of(rows)}
+    files = _files_of(rows)
+    payload = {"person": person.pk, "exported_at": timezone.now(), "data": person_data(person), "files": files}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("person.json", json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
-        for name in payload["files"]:
+        for name in files:
             if default_storage.exists(name):
                 with default_storage.open(name, "rb") as f:
                     zf.writestr(f"files/{name}", f.read())

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     def handle(self, *args: object, **options: object) -> None:
-        person = Person.objects.filter(pk=options["id"]).first()
+        person = Person.objects.filter(pk=int(str(options["id"]))).first()
         if person is None:
             raise CommandError(_("No person with the number %(id)s.") % {"id": options["id"]})
         if options["action"] == "export":
