@@ -179,3 +179,14 @@ def actors(tree, make_user):
         dept=make_user("dept", "department_handler", department=tree.dept),
         hotline=make_user("hotline", "hotline_duty", tree.street_a),
     )
+
+
+# --- reports/reliability.md: the tallies of the reliability tests (linli/core/tests/reliability.py) ---
+
+def pytest_sessionfinish(session, exitstatus):
+    from linli.core.tests import reliability
+
+    if worker := reliability.worker_id():
+        reliability.dump_fragment(worker)
+    elif path := reliability.write_report():
+        session.config.get_terminal_writer().line(f"reliability report: {path}")

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "linli.core.audit.AuditMiddleware",  # who changed what, when, from where (append-only audit log)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linli.core.middleware.PrivateResponsesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -216,6 +217,8 @@ else:
 
 # --- Hooks: what the apps above cases do after a case step (see linli/cases/hooks.py) ---------
 LINLI_CASE_HOOKS = {"verify": ["linli.points.earning.on_case_verified"]}
+# What the apps above people erase when a person is anonymised on request (see linli/people/privacy.py).
+LINLI_PERSON_HOOKS = {"anonymise": ["linli.cases.privacy.anonymise_reporter"]}
 
 # --- Background worker (huey) ---------------------------------------------------------------
 if os.environ.get("REDIS_URL"):

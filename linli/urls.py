@@ -32,5 +32,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A busy or unreachable database answers a retryable 503, anything else Django's 500 (linli.core.views).
+handler500 = "linli.core.views.server_error"
+
 # Uploaded media (case photos, import files) is never served as public static files: every photo goes
 # through a scoped view.

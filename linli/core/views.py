@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from django.db import connection
-from django.http import HttpRequest, JsonResponse
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from huey.contrib.djhuey import HUEY
 
@@ -24,3 +28,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["queue"] = f"error: {exc.__class__.__name__}"
     ok = checks["database"] == "ok" and checks["queue"] == "ok"
     return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
+
+
+# What a database says when it is busy or away (SQLite locked, PostgreSQL restarting or unreachable):
+# the request may well succeed in a moment, so the answer is 503 with Retry-After, not a 500.
+UNAVAILABLE_MARKERS = ("locked", "busy", "connect", "timeout", "timed out", "closed", "terminat", "shutting down",
+                       "unable to open", "starting up", "recovery", "too many")
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the database is busy or unreachable (retryable), not that the code is wrong."""
+    if isinstance(exc, InterfaceError):
+        return True
+    return isinstance(exc, OperationalError) and any(m in str(exc).lower() for m in UNAVAILABLE_MARKERS)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: a retryable 503 when the database is busy or away, else Django's own 500 page."""
+    if not database_unavailable(sys.exc_info()[1]):
+        return defaults.server_error(request)
+    message = _("The database is busy or unavailable for a moment. Nothing was changed; please try again.")
+    if request.path.startswith("/open311/"):
+        response: HttpResponse = JsonResponse([{"code": 503, "description": message}], safe=False, status=503)
+    elif request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

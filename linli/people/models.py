@@ -42,7 +42,7 @@ class Person(models.Model):
     # Search helpers: the last four characters, indexed, so "search by ID suffix" needs no scan.
     id_suffix = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
     mobile_suffix = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -128,6 +128,9 @@ def unmask(user, person: Person, field: str, reason: str, ip: str | None) -> str
 # --- the contribution ledger --------------------------------------------------------------------
 
 
+EARLIEST_ENTRY = dt.date(2000, 1, 1)  # a ledger line before this is a typing error (year 1, 0202 …)
+
+
 def add_contribution(user, person: Person, date: dt.date, what: str, place: str = "",
                      area: Area | None = None) -> ContributionEntry:
     """A manual line of the contribution ledger (发挥作用台账), verified by ``user``."""
@@ -138,6 +141,8 @@ def add_contribution(user, person: Person, date: dt.date, what: str, place: str 
         raise ValidationError({"area": _("Choose an area within your scope.")})
     if date > dt.date.today() + dt.timedelta(days=1):
         raise ValidationError({"date": _("The date cannot be in the future.")})
+    if date < EARLIEST_ENTRY:
+        raise ValidationError({"date": _("The date cannot be before %(year)s.") % {"year": EARLIEST_ENTRY.year}})
     entry = ContributionEntry(person=person, date=date, what=(what or "").strip(), place=(place or "").strip(),
                               area=area, verified_by=user, source=ContributionEntry.Source.MANUAL)
     entry.full_clean()

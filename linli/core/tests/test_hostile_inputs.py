@@ -1,0 +1,130 @@
+"""The hostile-input battery: every field of the staff person form, the contribution form and the JSON
+case API gets wrong types, empty, 1 MB text, script, RTL marks, emoji, full-width digits, NUL and other
+C0 controls, SQL-like text, and out-of-range dates and coordinates.  Never a 5xx; whatever must be
+refused is refused and stores nothing.  Text that is merely unusual (script, RTL, emoji) may be stored
+and must then come back escaped."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.forms.models import model_to_dict
+
+from linli.api.tests.conftest import token_for
+from linli.cases.models import Case
+from linli.core.tests.reliability import check
+from linli.people.models import ContributionEntry
+
+MEGABYTE = "邻" * ((1 << 20) // 3)  # ~1 MB of UTF-8 text
+# value, and whether it must be refused wherever it goes (True) or may be kept as text (False)
+TEXTS = {
+    "empty": ("", None),
+    "1 MB text": (MEGABYTE, True),
+    "script": ('<script>alert("x")</script><img src=x onerror=alert(1)>', False),
+    "RTL marks": ("\u202eabc\u200f\u2067", False),
+    "emoji": ("🙂👨‍👩‍👧🏳️‍🌈", False),
+    "full-width digits": ("１３８００００１２３４", None),
+    "NUL": ("a\x00b", True),
+    "C0 controls": ("x\x1b[31m\x01\x0b", True),
+    "SQL-like": ("'; DROP TABLE people_person; --", False),
+}
+DATES = {"year 1": "0001-01-01", "year 9999": "9999-12-31", "not a date": "2026-13-45", "script date": "<b>1</b>"}
+
+
+@pytest.fixture
+def staff_and_person(client, tree, make_user, make_person):
+    staff = make_user("staff", "community_staff", tree.comm_a1)
+    person = make_person(tree.g1, name="张三", mobile="13800001111")
+    client.force_login(staff)
+    return staff, person
+
+
+def person_form(person, **changes) -> dict:
+    data = {"name": person.name, "gender": "", "birth_date": "", "id_number": "", "mobile": person.mobile,
+            "area": person.area_id, "note": ""}
+    return {**data, **changes}
+
+
+@pytest.mark.parametrize("field", ["name", "mobile", "id_number", "note"])
+@pytest.mark.parametrize("kind", TEXTS)
+def test_person_form_text_fields(client, staff_and_person, field, kind):
+    _staff, person = staff_and_person
+    value, refused = TEXTS[kind]
+    before = model_to_dict(type(person).objects.get(pk=person.pk))
+    response = client.post(f"/people/{person.pk}/edit/", person_form(person, **{field: value}))
+    after = model_to_dict(type(person).objects.get(pk=person.pk))
+    must_refuse = refused or (field in {"mobile", "id_number"} and kind not in {"empty", "full-width digits"}) \
+        or (field == "name" and not value)
+    ok = response.status_code < 500 and (after == before if must_refuse else True)
+    if kind == "full-width digits" and field in {"mobile", "id_number"}:  # NFKC to ASCII, or refused
+        ok = ok and after[field] != value and (after[field] or "").isascii()
+    if not must_refuse and after[field] == value and value:
+        page = client.get(f"/people/{person.pk}/").content.decode()
+        ok = ok and "<script>alert" not in page
+    assert check("hostile", f"person form {field}: {kind}", ok), (response.status_code, after[field])
+
+
+@pytest.mark.parametrize("kind", DATES)
+def test_person_form_birth_date_out_of_range(client, staff_and_person, kind):
+    _staff, person = staff_and_person
+    response = client.post(f"/people/{person.pk}/edit/", person_form(person, birth_date=DATES[kind]))
+    person.refresh_from_db()
+    ok = response.status_code < 500 and person.birth_date is None
+    assert check("hostile", f"person form birth_date: {kind}", ok), response.status_code
+
+
+@pytest.mark.parametrize("kind", [*TEXTS, *DATES])
+def test_contribution_form(client, staff_and_person, kind):
+    _staff, person = staff_and_person
+    value = TEXTS[kind][0] if kind in TEXTS else "清扫"
+    date = DATES.get(kind, "2026-01-05")
+    response = client.post(f"/people/{person.pk}/contributions/add/", {"date": date, "what": value, "place": value})
+    stored = ContributionEntry.objects.filter(person=person).first()
+    must_refuse = kind in DATES or TEXTS[kind][1] is True or not value
+    ok = response.status_code < 500 and (stored is None if must_refuse else True)
+    assert check("hostile", f"contribution form: {kind}", ok), (response.status_code, stored)
+
+
+API_BASE = {"category": "manhole-cover", "description": "井盖坏了", "lat": 29.401, "lng": 106.501}
+API_WRONG = {
+    "description": {"a list": ["x"], "an object": {"a": 1}, "a number": 5, "null": None},
+    "lat": {"text": "north", "out of range": 91.0, "huge": 1e308, "a list": [1], "NaN text": "NaN"},
+    "lng": {"out of range": -181.0, "infinity text": "Infinity", "bool": True},
+    "category": {"unknown": "no-such", "script": "<script>x</script>", "number": 3},
+}
+
+
+def api_post(client, token: str, body) -> int:
+    return client.post("/api/cases", json.dumps(body), content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Bearer {token}").status_code
+
+
+@pytest.fixture
+def api_token(tree, make_user, categories):
+    return token_for(make_user("worker", "grid_worker", tree.g1))
+
+
+@pytest.mark.parametrize(("field", "kind"), [(f, k) for f, kinds in API_WRONG.items() for k in kinds])
+def test_case_api_wrong_types_and_ranges_store_nothing(client, api_token, field, kind):
+    status = api_post(client, api_token, {**API_BASE, field: API_WRONG[field][kind]})
+    ok = 400 <= status < 500 and not Case.objects.exists()
+    assert check("hostile", f"case API {field}: {kind}", ok), status
+
+
+@pytest.mark.parametrize("field", ["description", "address"])
+@pytest.mark.parametrize("kind", TEXTS)
+def test_case_api_text_fields(client, api_token, field, kind):
+    value, refused = TEXTS[kind]
+    status = api_post(client, api_token, {**API_BASE, field: value})
+    must_refuse = refused or (field == "description" and not value)
+    ok = status < 500 and (not Case.objects.exists() if must_refuse else True)
+    if ok and (case := Case.objects.first()) is not None:
+        ok = getattr(case, field) == value.strip() or not value  # stored as text, as sent
+    assert check("hostile", f"case API {field}: {kind}", ok), status
+
+
+def test_malformed_json_is_a_clear_400(client, api_token):
+    status = client.post("/api/cases", b'{"category": "manhole-cover", ', content_type="application/json",
+                         HTTP_AUTHORIZATION=f"Bearer {api_token}").status_code
+    assert check("hostile", "case API: malformed JSON", status == 400 and not Case.objects.exists()), status
