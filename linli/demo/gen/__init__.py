@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from django.db import connection, transaction
-from django.db.models import Model
-from django.utils import timezone
+from django.db.models import DateField, Model
 
 from linli.cases.catalogue import seed_categories
 from linli.cases.models import Case, CaseEvent, Category, HandlerLevel, Status
@@ -99,8 +98,8 @@ class Progress:
 @contextmanager
 def _manual_timestamps(*models: type[Model]) -> Iterator[None]:
     """Let bulk inserts carry their own back-dated ``auto_now``/``auto_now_add`` values."""
-    fields = [f for m in models for f in m._meta.concrete_fields if getattr(f, "auto_now_add", False)
-              or getattr(f, "auto_now", False)]
+    fields = [f for m in models for f in m._meta.concrete_fields
+              if isinstance(f, DateField) and (f.auto_now or f.auto_now_add)]
     saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
     for f in fields:
         f.auto_now = f.auto_now_add = False
@@ -192,7 +191,7 @@ def _cases(rng: random.Random, scale: Scale, grids: list[Area], grid_street: dic
     # Case numbers are street code + date + a per-street-day counter, so cases are made in time order.
     moments = sorted(rng.randrange(span) for _ in range(scale.cases))
     counters: dict[str, int] = {}
-    batch: list[tuple[Case, list[tuple[str, str, dt.datetime]]]] = []
+    batch: list[tuple[Case, list[tuple[Status, Status, dt.datetime]]]] = []
     for i, offset in enumerate(moments):
         grid = grids[rng.randrange(len(grids))]
         street = grid_street[grid.pk]
@@ -201,7 +200,7 @@ def _cases(rng: random.Random, scale: Scale, grids: list[Area], grid_street: dic
         counters[key] = counters.get(key, 0) + 1
         final = rng.choices(states, weights)[0]
         path = [Status.REPORTED, Status.REJECTED] if final == Status.REJECTED else PATH[:PATH.index(final) + 1]
-        at, steps = created, []
+        at, steps = created, list[tuple[Status, Status, dt.datetime]]()
         for before, after in zip(path, path[1:], strict=False):
             at += dt.timedelta(minutes=rng.randrange(10, 3 * 24 * 60))
             steps.append((before, after, at))

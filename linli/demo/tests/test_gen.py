@@ -29,8 +29,7 @@ def _generate_and_digest(seed: int) -> tuple[dict[str, int], str]:
 def test_estate_counts_ids_ledger_and_determinism():
     scale = SCALES["estate"]
     with transaction.atomic():
-        made = call_command("gen", "--scale", "estate", "--seed", "7", stdout=io.StringIO(), stderr=io.StringIO())
-        del made
+        call_command("gen", "--scale", "estate", "--seed", "7", stdout=io.StringIO(), stderr=io.StringIO())
         c = counts()
         assert (c["people"], c["cases"], c["transfers"], c["services"], c["grids"]) == (
             scale.people, scale.cases, scale.transfers, scale.services, scale.grids)

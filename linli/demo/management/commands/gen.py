@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, scale: str, seed: int, **options) -> None:
         started = time.perf_counter()
         try:
-            counts = generate(scale, seed, out=self.stderr._out)
+            counts = generate(scale, seed, out=sys.stderr)
         except GenError as e:
             raise CommandError(str(e)) from e
         self.stdout.write(f"{scale} (seed {seed}) generated in {time.perf_counter() - started:.1f} s: "
