@@ -65,8 +65,9 @@ messages: $(STAMP)
 	$(BIN)/python .ci/po_carry.py linli
 	$(BIN)/linli compilemessages -l zh_Hans --ignore='.venv*' --ignore=var
 
+# make bench: the demo; make bench SCALE=estate|street: reads at a generated scale (bench/scale.py, SQLite).
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(if $(SCALE),$(BIN)/python -m bench.scale --scale $(SCALE),$(BIN)/python -m bench)
 
 # What CI runs: the suite on SQLite and on a throwaway PostgreSQL (installs Debian packages as root).
 ci:

@@ -1,0 +1,168 @@
+"""``python -m bench.scale --scale estate|street``: reads at a scale, beside the one-line view, and locate().
+
+Generates ``linli gen --scale`` data into a throwaway LINLI_HOME (SQLite unless ``--database-url`` names
+an EMPTY throwaway PostgreSQL database), signs in a superuser (district scope) and GETs each page through
+the Django test client in ``--rounds`` interleaved rounds (every URL once per turn, round after round);
+``/bench/ping`` (a one-line view in the same process and URLconf) is the ceiling.  Then ``locate()`` over
+random points against a bare shapely STRtree query loop over the same polygons.  Writes bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.__main__ import Table, setup_django
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=["estate", "street", "district"], default="estate")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=10, help="requests per URL per round (10)")
+    parser.add_argument("--points", type=int, default=20_000, help="random points for locate() (20000)")
+    parser.add_argument("--database-url", help="an EMPTY throwaway database to use instead of SQLite")
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
+    return parser.parse_args(argv)
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def urls() -> list[tuple[str, str]]:
+    from linli.cases.models import Case
+    from linli.people.models import Person
+    from linli.places.models import Area, AreaLevel
+
+    person = Person.objects.order_by("id")[Person.objects.count() // 2]
+    case = Case.objects.order_by("id")[Case.objects.count() // 2]
+    street = Area.objects.filter(level=AreaLevel.STREET).order_by("code").first()
+    return [("ceiling: one-line view", "/bench/ping"),
+            ("handler inbox", "/cases/inbox/"), ("dispatcher board", "/cases/board/"),
+            ("staff case list, status filter", f"/reports/{street.code}/cases/?status=in_progress"),
+            ("GET requests.json", "/open311/v2/requests.json"),
+            ("person search by name", f"/people/?q={person.name}"),
+            ("person search by ID tail", f"/people/?q={person.id_number[-4:]}"),
+            ("person search by phone tail", f"/people/?q={(person.mobile or '15400000001')[-4:]}"),
+            ("person page", f"/people/{person.pk}/"), ("case page", f"/cases/{case.number}/"),
+            ("points figures", "/points/figures/"), ("street dashboard", f"/reports/{street.code}/"),
+            ("district dashboard", "/reports/500113/")]
+
+
+def bench_reads(table: Table, rounds: int, requests: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    user = get_user_model().objects.create_superuser("bench-admin", "bench@example.invalid", "bench-pass-1")
+    client = Client()
+    client.force_login(user)
+    targets = urls()
+    times: dict[str, list[float]] = {u: [] for _l, u in targets}
+    status: dict[str, tuple[int, int]] = {}
+    for _label, url in targets:  # warm up, count queries
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        status[url] = (response.status_code, len(queries))
+    for _r in range(rounds):
+        for _label, url in targets:
+            for _i in range(requests):
+                started = time.perf_counter()
+                client.get(url)
+                times[url].append((time.perf_counter() - started) * 1000)
+    ceiling = statistics_median(times["/bench/ping"])
+    for label, url in targets:
+        code, n = status[url]
+        p50, p95 = statistics_median(times[url]), _pct(times[url], 0.95)
+        table.add(label, f"p50 {p50:.1f} ms, p95 {p95:.1f} ms",
+                  f"{p50 / ceiling:,.0f}× ceiling; {n} queries" + ("" if code == 200 else f"; HTTP {code}"))
+
+
+def statistics_median(values: list[float]) -> float:
+    import statistics
+
+    return statistics.median(values)
+
+
+def bench_locate(table: Table, points: int) -> None:
+    import shapely
+
+    from linli.places.geo import grid_index, locate
+    from linli.places.models import Area, AreaLevel
+
+    grids = list(Area.objects.filter(level=AreaLevel.GRID).values_list("boundary", flat=True))
+    polygons = [shapely.geometry.shape(b) for b in grids]
+    tree = shapely.STRtree(polygons)
+    xs, ys = shapely.get_coordinates(polygons).T
+    rng = random.Random(2026)
+    sample = [(rng.uniform(ys.min(), ys.max()), rng.uniform(xs.min(), xs.max())) for _ in range(points)]
+    grid_index()
+    started = time.perf_counter()
+    hits = sum(locate(lat, lng) is not None for lat, lng in sample)
+    linli_rate = points / (time.perf_counter() - started)
+    started = time.perf_counter()
+    raw = sum(len(tree.query(shapely.Point(lng, lat), predicate="intersects")) > 0 for lat, lng in sample)
+    raw_rate = points / (time.perf_counter() - started)
+    table.add(f"locate(), {len(polygons):,} grids", f"{linli_rate:,.0f} calls/s",
+              f"{hits:,}/{points:,} in a grid; bare STRtree loop {raw_rate:,.0f}/s ({raw:,} hits): "
+              f"{linli_rate / raw_rate:.2f}× the ceiling")
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    return f"{os.cpu_count()} CPUs ({cpu}), Python {sys.version.split()[0]}, commit {commit}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    home = setup_django(args)
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.ROOT_URLCONF = "bench.oneline_urls"
+    table = Table()
+    try:
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        from linli.demo.gen import generate
+
+        started = time.perf_counter()
+        made = generate(args.scale, 1)
+        table.add(f"linli gen --scale {args.scale}", f"{time.perf_counter() - started:.1f} s",
+                  ", ".join(f"{k} {v:,}" for k, v in made.items()))
+        bench_reads(table, args.rounds, args.requests)
+        bench_locate(table, args.points)
+    finally:
+        connection.close()
+        if not args.keep:
+            import shutil
+
+            shutil.rmtree(home, ignore_errors=True)
+    text = (f"## Reads at {args.scale} scale on {connection.vendor}\n\n"
+            f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {machine()}; {args.rounds} interleaved rounds of "
+            f"{args.requests} requests per URL, in-process test client (superuser, district scope).\n\n"
+            f"{table.render()}\n")
+    print(text)
+    out = Path(args.out)
+    previous = out.read_text() if out.exists() else ""
+    out.write_text(text + "\n" + previous)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
