@@ -251,6 +251,8 @@ def _tile_origin(url: str) -> str | None:
 
 # Grid fallback: a point on no grid belongs to the nearest grid within this many metres.
 LINLI_LOCATE_FALLBACK_METRES = int(os.environ.get("LINLI_LOCATE_FALLBACK_METRES", "200"))
+# Seconds between checks that another process changed the grids (this process sees its own at once).
+LINLI_LOCATE_RECHECK_SECONDS = float(os.environ.get("LINLI_LOCATE_RECHECK_SECONDS", "2"))
 
 # Cases: duplicates are the same category within this many metres in the last N days; working hours
 # for deadlines; how long past its deadline a case waits before it is escalated automatically.

@@ -3,8 +3,10 @@
 Boundaries are GeoJSON Polygon/MultiPolygon geometries in WGS-84 (lng, lat).  ``locate`` keeps one
 shapely ``STRtree`` of all grid boundaries per process, in a local metric projection (equirectangular
 around the grids' centre) so that distances are metres.  The index is rebuilt when the grids change:
-each call compares a cheap version stamp (grid count and latest ``updated_at``, one aggregate query)
-and a ``post_save``/``post_delete`` signal on areas drops the index of this process at once.
+a ``post_save``/``post_delete`` signal on areas drops the index of this process at once, and a cheap
+version stamp (grid count and latest ``updated_at``, one aggregate query) catches changes made by other
+processes; it is compared at most every ``LINLI_LOCATE_RECHECK_SECONDS`` (2 s), so that a burst of calls
+costs no query.  ``locate_many`` answers a whole batch of points with vectorised shapely queries.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import logging
 import math
 import re
 import threading
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Real
 from typing import Any
@@ -230,6 +234,7 @@ class _GridIndex:
 
 
 _index: _GridIndex | None = None
+_checked_at = 0.0  # time.monotonic() of the last stamp comparison
 _lock = threading.Lock()
 
 
@@ -275,15 +280,22 @@ def _build(stamp: tuple) -> _GridIndex:
 
 
 def grid_index() -> _GridIndex:
-    """The index of this process, rebuilt if the grids changed since it was built."""
-    global _index
-    stamp = _stamp()
+    """The index of this process, rebuilt if the grids changed since it was built.
+
+    Within ``LINLI_LOCATE_RECHECK_SECONDS`` of the last comparison the index is used as it is (this
+    process's own changes drop it at once through the signal)."""
+    global _index, _checked_at
     index = _index
+    now = time.monotonic()
+    if index is not None and now - _checked_at < settings.LINLI_LOCATE_RECHECK_SECONDS:
+        return index
+    stamp = _stamp()
     if index is None or index.stamp != stamp:
         with _lock:
             index = _index
             if index is None or index.stamp != stamp:
                 index = _index = _build(stamp)
+    _checked_at = now
     return index
 
 
@@ -314,3 +326,36 @@ def locate(lat: float, lng: float) -> Area | None:
     if len(near):
         return index.area(int(near.min()))
     return None
+
+
+def locate_many(points: Sequence[tuple[float, float]]) -> list[Area | None]:
+    """``locate`` for many (lat, lng) points at once: two vectorised tree queries for the whole batch.
+
+    Same answers as calling ``locate`` on each point (lowest code on a border, the fallback distance);
+    one ``Area`` per distinct grid found.  Raises ``InvalidCoordinates`` if any point is invalid."""
+    checked = [check_lat_lng(lat, lng) for lat, lng in points]
+    if not checked:
+        return []
+    index = grid_index()
+    if not index.rows:
+        return [None] * len(checked)
+    lnglat = np.array([(lng, lat) for lat, lng in checked], dtype=float)
+    projected = shapely.points(index.projection.forward(lnglat))
+    best = np.full(len(checked), len(index.rows), dtype=np.int64)
+    found, grids = index.tree.query(projected, predicate="intersects")
+    np.minimum.at(best, found, grids)
+    limit = float(settings.LINLI_LOCATE_FALLBACK_METRES)
+    missing = np.flatnonzero(best == len(index.rows))
+    if limit > 0 and len(missing):
+        near_in, near_grid = index.tree.query_nearest(projected[missing], max_distance=limit)
+        np.minimum.at(best, missing[near_in], near_grid)
+    areas: dict[int, Area] = {}
+    result: list[Area | None] = []
+    for i in best.tolist():
+        if i == len(index.rows):
+            result.append(None)
+        else:
+            if i not in areas:
+                areas[i] = index.area(i)
+            result.append(areas[i])
+    return result

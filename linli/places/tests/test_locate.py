@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from linli.conftest import square
 from linli.places import geo
-from linli.places.geo import InvalidCoordinates, locate
+from linli.places.geo import InvalidCoordinates, locate, locate_many
 from linli.places.models import Area, AreaLevel
 
 from .conftest import METRE_LAT
@@ -151,3 +151,42 @@ def test_saving_or_deleting_an_area_drops_the_index_of_this_process(tree):
     tree.comm_b1.name = "乙一社区（改）"
     tree.comm_b1.save()
     assert geo._index is None
+
+
+def test_within_the_recheck_interval_calls_cost_no_query_and_another_process_change_waits(
+        tree, settings, monkeypatch, django_assert_num_queries):
+    settings.LINLI_LOCATE_RECHECK_SECONDS = 2.0
+    clock = [1000.0]
+    monkeypatch.setattr(geo.time, "monotonic", lambda: clock[0])
+    geo.invalidate()
+    assert locate(29.401, 106.501) == tree.g1
+    Area.objects.filter(pk=tree.g1.pk).update(boundary=square(106.900, 29.400), updated_at=timezone.now())
+    clock[0] += 1.0
+    with django_assert_num_queries(0):
+        for _ in range(20):
+            assert locate(29.401, 106.501) == tree.g1  # not yet seen: within 2 s of the last check
+    clock[0] += 1.5
+    assert locate(29.401, 106.901) == tree.g1  # the stamp is compared again and the index rebuilt
+    assert locate(29.401, 106.501) != tree.g1
+
+
+def test_own_change_is_seen_at_once_even_within_the_recheck_interval(tree, settings):
+    settings.LINLI_LOCATE_RECHECK_SECONDS = 3600.0
+    assert locate(29.401, 106.6015) == tree.h1
+    tree.h1.boundary = square(106.700, 29.400)
+    tree.h1.save()
+    assert locate(29.401, 106.701) == tree.h1
+
+
+def test_locate_many_gives_the_same_answers_as_locate_point_by_point(tree):
+    points = [(29.401, 106.501), (29.401, 106.503), (29.4005, 106.6015), (29.401, 106.502), (29.402, 106.502),
+              (29.5, 106.8), (29.402 + 150 * METRE_LAT, 106.501), (29.402 + 210 * METRE_LAT, 106.501),
+              (29.400 - 50 * METRE_LAT, 106.5035), (0, 0), (90, 180)]
+    assert locate_many(points) == [locate(lat, lng) for lat, lng in points]
+    assert locate_many([]) == []
+
+
+def test_locate_many_without_grids_and_with_a_bad_point(db):
+    assert locate_many([(29.401, 106.501)]) == [None]
+    with pytest.raises(InvalidCoordinates):
+        locate_many([(29.401, 106.501), (91, 0)])
