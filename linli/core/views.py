@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.cache import never_cache
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 from huey.contrib.djhuey import HUEY
 
 
@@ -24,3 +25,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["queue"] = f"error: {exc.__class__.__name__}"
     ok = checks["database"] == "ok" and checks["queue"] == "ok"
     return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
+
+
+@cache_control(public=True, max_age=86400)
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """``/favicon.ico``, asked for by browsers that ignore the page's icon link: the static file's hashed URL."""
+    return HttpResponsePermanentRedirect(static("linli/favicon.ico"))
