@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -17,7 +18,8 @@ from .models import Area, Building
 def basemap(request: HttpRequest) -> JsonResponse:
     """Grid outlines and building points as GeoJSON: a signed-in user's scope; the whole district for the
     public map (administrative geography only, no people)."""
-    grids, buildings = Area.objects.all(), Building.objects.all()
+    grids: QuerySet[Area] = Area.objects.all()
+    buildings: QuerySet[Building] = Building.objects.all()
     if request.user.is_authenticated:
         grids, buildings = scoped(grids, request.user), scoped(buildings, request.user)
     data = services.basemap_geojson(grids, buildings)

@@ -104,12 +104,11 @@ def test_amap_map_converts_a_known_point_both_ways_and_stores_wgs84(page, live_s
     assert there == pytest.approx(KNOWN_GCJ02, abs=1e-7)
     assert back == pytest.approx(KNOWN_WGS84, abs=1e-6)
     # The map's projection draws a WGS-84 point where the GCJ-02 tiles have it, and reads a click back as WGS-84.
-    drawn, plain, clicked = page.evaluate("""p => {
-        var ll = L.latLng(p[1], p[0]), crs = LinliMap.crs;
-        var pt = crs.latLngToPoint(ll, 18), back = crs.pointToLatLng(pt, 18);
-        return [[pt.x, pt.y], (function (q) { return [q.x, q.y]; })(
-                    L.CRS.EPSG3857.latLngToPoint(L.latLng(%s, %s), 18)), [back.lng, back.lat]];
-    }""" % (KNOWN_GCJ02[1], KNOWN_GCJ02[0]), KNOWN_WGS84)
+    drawn, plain, clicked = page.evaluate("""([p, q]) => {
+        var crs = LinliMap.crs, pt = crs.latLngToPoint(L.latLng(p[1], p[0]), 18), back = crs.pointToLatLng(pt, 18);
+        var gcj = L.CRS.EPSG3857.latLngToPoint(L.latLng(q[1], q[0]), 18);
+        return [[pt.x, pt.y], [gcj.x, gcj.y], [back.lng, back.lat]];
+    }""", [KNOWN_WGS84, KNOWN_GCJ02])
     assert drawn == pytest.approx(plain, abs=0.01)
     assert clicked == pytest.approx(KNOWN_WGS84, abs=1e-6)
 
