@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.leaflet
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 LINLI_HOME = Path(os.environ.get("LINLI_HOME", "var")).resolve()
@@ -204,6 +206,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# collectstatic (run by `linli run` at every start) writes .gz and .br next to each hashed file; only the hashed
+# names are kept (every page links them through {% static %}), and source maps are not compressed.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ico", "map"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -239,14 +245,47 @@ else:
     }
 
 # --- Maps -----------------------------------------------------------------------------------
-LINLI_TILE_URL = os.environ.get("LINLI_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-LINLI_TILE_ATTRIBUTION = os.environ.get("LINLI_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+# LINLI_MAP_TILES picks a tile preset: osm (default), tianditu (天地图, needs LINLI_TIANDITU_KEY), amap (高德,
+# GCJ-02: the browser converts at the display edge, Linli stores WGS-84 only) or local (no tiles: the
+# plain basemap of grids and buildings).  LINLI_TILE_URL / LINLI_TILE_ATTRIBUTION override the preset's.
+TILE_PRESETS: dict[str, dict[str, str]] = {
+    "osm": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "attribution": "© OpenStreetMap contributors",
+            "crs": "wgs84"},
+    "tianditu": {"url": "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                        "&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+                        "&TILECOL={x}&tk={key}",
+                 "overlay": "https://t{s}.tianditu.gov.cn/cva_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                            "&LAYER=cva&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+                            "&TILECOL={x}&tk={key}",
+                 "subdomains": "01234567", "attribution": "© 天地图 国家地理信息公共服务平台", "crs": "wgs84"},
+    "amap": {"url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+             "subdomains": "1234", "attribution": "© 高德地图 AutoNavi", "crs": "gcj02"},
+    "local": {"url": "", "attribution": "", "crs": "wgs84"},
+}
+LINLI_MAP_TILES = os.environ.get("LINLI_MAP_TILES", "osm").strip().lower()
+if LINLI_MAP_TILES not in TILE_PRESETS:
+    raise ImproperlyConfigured(f"LINLI_MAP_TILES must be one of {', '.join(TILE_PRESETS)}; got {LINLI_MAP_TILES!r}.")
+LINLI_TIANDITU_KEY = os.environ.get("LINLI_TIANDITU_KEY", "")
+if LINLI_MAP_TILES == "tianditu" and not LINLI_TIANDITU_KEY and not os.environ.get("LINLI_TILE_URL"):
+    raise ImproperlyConfigured("LINLI_MAP_TILES=tianditu needs LINLI_TIANDITU_KEY (a browser key from "
+                               "console.tianditu.gov.cn), or LINLI_TILE_URL.")
+_PRESET = TILE_PRESETS[LINLI_MAP_TILES]
+LINLI_TILE_URL = os.environ.get("LINLI_TILE_URL", _PRESET["url"].replace("{key}", LINLI_TIANDITU_KEY))
+# The preset's label layer (Tianditu draws names on a second layer); none under an own LINLI_TILE_URL.
+LINLI_TILE_OVERLAY_URL = ("" if os.environ.get("LINLI_TILE_URL")
+                          else _PRESET.get("overlay", "").replace("{key}", LINLI_TIANDITU_KEY))
+LINLI_TILE_SUBDOMAINS = _PRESET.get("subdomains", "abc")
+LINLI_TILE_CRS = _PRESET["crs"]  # what the tiles are drawn in: wgs84, or gcj02 (converted in the browser)
+LINLI_TILE_ATTRIBUTION = os.environ.get("LINLI_TILE_ATTRIBUTION", _PRESET["attribution"])
 
 
 def _tile_origin(url: str) -> str | None:
-    """The origin the map tiles come from, for the CSP's img-src (``{s}`` subdomains become ``*``)."""
-    parts = urlsplit(url.replace("{s}", "*"))
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} and parts.netloc else None
+    """The origin the map tiles come from, for the CSP's img-src (a host label with ``{s}`` becomes ``*``)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    host = ".".join("*" if "{s}" in label else label for label in parts.netloc.split("."))
+    return f"{parts.scheme}://{host}"
 
 
 # Grid fallback: a point on no grid belongs to the nearest grid within this many metres.
@@ -280,7 +319,8 @@ LINLI_OPEN311_WRITES_PER_MINUTE = int(os.environ.get("LINLI_OPEN311_WRITES_PER_M
 # No inline script and no inline style anywhere: JavaScript lives in static files, data reaches it
 # through data-* attributes, and Leaflet gets DOM text nodes, never HTML strings.  Images may come
 # from the tile server and from LINLI_CSP_IMG_SRC (e.g. an object store for photos, comma-separated).
-_CSP_IMG = ["'self'", "data:", "blob:", *filter(None, [_tile_origin(LINLI_TILE_URL)]),
+_TILE_ORIGINS = sorted({o for o in map(_tile_origin, [LINLI_TILE_URL, LINLI_TILE_OVERLAY_URL]) if o})
+_CSP_IMG = ["'self'", "data:", "blob:", *_TILE_ORIGINS,
             *[o for o in os.environ.get("LINLI_CSP_IMG_SRC", "").split(",") if o]]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

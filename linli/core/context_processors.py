@@ -14,4 +14,6 @@ def linli(request: HttpRequest) -> dict:
         "large_text": request.COOKIES.get(LARGE_TEXT_COOKIE) == "large",
         "tile_url": settings.LINLI_TILE_URL,
         "tile_attribution": settings.LINLI_TILE_ATTRIBUTION,
+        "map_tiles": {"preset": settings.LINLI_MAP_TILES, "overlay": settings.LINLI_TILE_OVERLAY_URL,
+                      "subdomains": settings.LINLI_TILE_SUBDOMAINS, "crs": settings.LINLI_TILE_CRS},
     }

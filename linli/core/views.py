@@ -3,10 +3,11 @@ from __future__ import annotations
 import sys
 
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from huey.contrib.djhuey import HUEY
 
 
@@ -58,3 +59,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@cache_control(public=True, max_age=86400)
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """``/favicon.ico``, asked for by browsers that ignore the page's icon link: the static file's hashed URL."""
+    return HttpResponsePermanentRedirect(static("linli/favicon.ico"))

@@ -279,6 +279,20 @@ def grids_geojson(qs: QuerySet) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def basemap_geojson(grids: QuerySet, buildings: QuerySet) -> dict:
+    """The plain local basemap (maps without tiles): grid outlines and building points, names only."""
+    features: list[dict] = [
+        {"type": "Feature", "geometry": boundary, "properties": {"kind": "grid", "name": name}}
+        for name, boundary in grids.filter(level=AreaLevel.GRID, boundary__isnull=False)
+        .order_by("code").values_list("name", "boundary")]
+    features += [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lng, lat]},
+         "properties": {"kind": "building", "name": name}}
+        for name, lat, lng in buildings.filter(lat__isnull=False, lng__isnull=False)
+        .order_by("grid__code", "name").values_list("name", "lat", "lng")]
+    return {"type": "FeatureCollection", "features": features}
+
+
 # --- Org tree -----------------------------------------------------------------------------------
 
 def visible_area_q(scope: Scope, code_field: str) -> Q:

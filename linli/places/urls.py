@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views, views_stations
+from . import views, views_basemap, views_stations
 
 app_name = "places"
 urlpatterns = [
     path("map/", views.grid_map, name="map"),
     path("grids.geojson", views.grids_geojson, name="grids_geojson"),
+    path("basemap.geojson", views_basemap.basemap, name="basemap"),
     path("locate/", views.locate_point, name="locate"),
     path("stations/", views_stations.finder, name="stations"),
     path("stations.json", views_stations.finder_json, name="stations_json"),

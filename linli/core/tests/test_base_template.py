@@ -119,6 +119,11 @@ def test_text_colours_meet_aa_contrast(fg, bg):
     assert contrast(css_var(fg), css_var(bg)) >= 4.5
 
 
+def test_unread_badge_on_the_top_bar_is_dark_on_white():
+    assert ".topbar .badge { background:#fff; color:var(--fg);" in CSS
+    assert contrast(css_var("fg"), "#ffffff") >= 4.5
+
+
 def test_white_on_the_red_top_bar_meets_aa_contrast():
     assert contrast("#ffffff", css_var("accent")) >= 4.5
 
@@ -130,7 +135,7 @@ def test_large_text_choice_is_rendered_by_the_server_so_the_page_does_not_flash(
     large = client.get(reverse("login")).content.decode()
     assert '<html lang="zh-Hans" class="large-text">' in large
     assert 'id="large-text-toggle" aria-pressed="true"' in large
-    assert "html.large-text { font-size:20px; }" in CSS
+    assert "html.large-text { font-size:24px; }" in CSS  # 1.5 × the 16 px base
 
 
 def test_large_text_script_keeps_the_choice_in_the_cookie_the_server_reads():

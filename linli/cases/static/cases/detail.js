@@ -5,8 +5,7 @@
     if (!el || typeof L === "undefined") return;
     var at = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lng)];
     if (isNaN(at[0]) || isNaN(at[1])) return;
-    var map = L.map(el, { scrollWheelZoom: false }).setView(at, 17);
-    L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
+    var map = LinliMap.create(el, { scrollWheelZoom: false }).setView(at, 17);
     L.marker(at).addTo(map);
   });
 })();

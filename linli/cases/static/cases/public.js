@@ -17,8 +17,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var el = document.getElementById("public-map");
     if (!el || typeof L === "undefined") return;
-    var map = L.map(el).setView([29.4, 106.55], 12);
-    L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
+    var map = LinliMap.create(el).setView([29.4, 106.55], 12);
     fetch(el.dataset.geojson, { headers: { Accept: "application/geo+json" } })
       .then(function (r) { return r.json(); })
       .then(function (data) {

@@ -22,8 +22,7 @@
   function setupMap(onPick) {
     var el = $("report-map"), lat = $("id_lat"), lng = $("id_lng");
     if (!el || !window.L || !lat || !lng) { return { show: function () {} }; }
-    var map = L.map(el, { scrollWheelZoom: false });
-    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
+    var map = LinliMap.create(el, { scrollWheelZoom: false });
     map.setView(CHONGQING, 12);
     var marker = null;
     function show(a, b) {

@@ -7,8 +7,7 @@
   var CHONGQING = [29.4, 106.53];
 
   function baseMap(el) {
-    var map = L.map(el, { scrollWheelZoom: false });
-    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
+    var map = LinliMap.create(el, { scrollWheelZoom: false });
     map.setView(CHONGQING, 13);
     return map;
   }

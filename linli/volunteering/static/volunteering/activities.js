@@ -6,8 +6,7 @@
   var mapEl = document.getElementById("activity-map");
   if (mapEl && window.L) {
     var lat = parseFloat(mapEl.dataset.lat), lng = parseFloat(mapEl.dataset.lng);
-    var map = L.map(mapEl);
-    L.tileLayer(mapEl.dataset.tiles, {maxZoom: 19, attribution: mapEl.dataset.attribution}).addTo(map);
+    var map = LinliMap.create(mapEl);
     var marker = null;
     if (!isNaN(lat) && !isNaN(lng)) {
       marker = L.marker([lat, lng]).addTo(map);
