@@ -60,9 +60,10 @@ def number(o) -> dict:
 
 URLS: dict[str, object] = {
     # core
-    "home": OWN, "healthz": PUBLIC, "login": PUBLIC, "logout": OWN, "set_language": PUBLIC,
+    "home": OWN, "healthz": PUBLIC, "favicon": PUBLIC, "login": PUBLIC, "logout": OWN, "set_language": PUBLIC,
     # places
-    "places:map": OWN, "places:grids_geojson": OWN, "places:locate": OWN, "places:stations": PUBLIC,
+    "places:map": OWN, "places:grids_geojson": OWN, "places:basemap": PUBLIC, "places:locate": OWN,
+    "places:stations": PUBLIC,
     "places:stations_json": PUBLIC, "places:station": PUBLIC, "places:station_photo": PUBLIC,
     "places:coverage": OWN, "places:coverage_geojson": OWN, "places:tree": OWN,
     "places:grid": obj("grid", code), "places:building": obj("building"), "places:household": obj("household"),
