@@ -13,6 +13,7 @@ import urllib.request
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core import roles
@@ -49,8 +50,9 @@ def handler_users(case: Case):
 
 
 def message_text(case: Case, event: CaseEvent) -> str:
+    """What ``event`` did, in the status it moved the case to (not the case's status when the worker runs)."""
     return _("Case %(number)s (%(category)s): %(status)s") % {
-        "number": case.number, "category": case.category.name, "status": case.get_status_display()}
+        "number": case.number, "category": case.category.name, "status": event.get_to_status_display()}
 
 
 def send_for_event(case_id: int, event_id: int) -> None:
@@ -83,7 +85,7 @@ def payload(hook: Webhook, case: Case, text: str) -> dict:
     """WeCom and DingTalk group robots both take markdown; no personal data goes out."""
     lines = [f"**{text}**", _("Grid: %(grid)s") % {"grid": case.area.name}]
     if case.resolve_due:
-        lines.append(_("Due: %(due)s") % {"due": f"{case.resolve_due:%Y-%m-%d %H:%M}"})
+        lines.append(_("Due: %(due)s") % {"due": f"{timezone.localtime(case.resolve_due):%Y-%m-%d %H:%M}"})
     body = "\n\n".join(lines)
     if hook.kind == Webhook.Kind.DINGTALK:
         return {"msgtype": "markdown", "markdown": {"title": text, "text": body}}

@@ -38,3 +38,11 @@ def strings_in(value: Any) -> Iterator[str]:
 def xml_text(value: str) -> str:
     """``value`` without the characters XML 1.0 cannot carry."""
     return _XML_INVALID_RE.sub("", value)
+
+
+_DIGITS_RE = re.compile(r"(\d+)")
+
+
+def natural_key(value: str) -> tuple:
+    """Sort key that orders the numbers inside names as numbers: 1栋, 2栋 … 10栋 (not 10栋 before 2栋)."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS_RE.split(value))

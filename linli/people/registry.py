@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 
 from linli.core.codes import ancestor_codes
 from linli.core.scope import get_scoped_or_404, scope_for, scoped
+from linli.core.text import natural_key
 from linli.places.models import Area, Building, BuildingUnit, Household, PartyOrg
 from linli.places.services import visible_area_q
 
@@ -80,8 +81,8 @@ class GridSummary:
 def grid_summary(grid: Area) -> GridSummary:
     """What the grid page shows, in a fixed number of queries."""
     buildings = list(grid.buildings.annotate(unit_count=Count("units", distinct=True),
-                                             household_count=Count("units__households"))
-                     .order_by("name"))
+                                             household_count=Count("units__households")))
+    buildings.sort(key=lambda b: natural_key(b.name))
     order = {value: i for i, value in enumerate(Role.values)}
     roles = sorted(RoleAssignment.objects.current().filter(Q(area=grid) | Q(building__grid=grid))
                    .select_related("person", "building"),

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.places.models import Area, ServiceStation
 
@@ -128,8 +129,9 @@ class PersonLookupMixin(forms.Form):
 class CertificateForm(PersonLookupMixin):
     area = forms.ModelChoiceField(label=_("Issuing unit"), queryset=Area.objects.none())
     issuer_name = forms.CharField(label=_("Issuing organisation"), max_length=100, required=False)
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=pgettext_lazy("end of a period", "To"),
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)

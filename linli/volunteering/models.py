@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.people.models import Person
 from linli.places.models import Area, PartnerUnit, ServiceStation
@@ -38,7 +39,7 @@ class Team(models.Model):
         NEW_EMPLOYMENT = "new_employment", _("New-employment workers")
         PARTY = "party", _("Party members")
         RETIREES = "retirees", _("Retirees")
-        RESIDENTS = "residents", _("Residents")
+        RESIDENTS = "residents", pgettext_lazy("team kind", "Residents")
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=100)

@@ -48,3 +48,17 @@ def test_empty_state_and_login_required(client, actors):
     assert client.get(reverse("cases:messages")).status_code == 302
     client.force_login(actors.worker)
     assert client.get(reverse("cases:messages")).status_code == 200
+
+
+def test_a_message_shows_the_case_as_it_is_now_and_an_unread_badge(
+        client, categories, actors, tree, django_capture_on_commit_callbacks):
+    case = file_case(category=categories.manhole, channel="h5", description="井盖", reporter=actors.reporter,
+                     area=tree.g1)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(case, "accept", actors.community)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(case, "dispatch", actors.community)
+    client.force_login(actors.reporter)
+    page = client.get(reverse("cases:messages"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert page.count("当前状态：已派遣") == 2
+    assert "未读" in page and "新上报" not in page

@@ -70,3 +70,20 @@ def test_failing_webhook_is_retried_with_backoff_and_never_raises(tree, monkeypa
 
 def test_backoff_doubles():
     assert [notifications.backoff_seconds(a) for a in range(4)] == [30, 60, 120, 240]
+
+
+def test_webhook_deadline_is_shown_in_the_configured_zone(case, tree):
+    import datetime as dt
+
+    case.resolve_due = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.UTC)  # 09:00 in Chongqing
+    hook = Webhook(kind="wecom", url="http://127.0.0.1/x", area=tree.comm_a1)
+    content = notifications.payload(hook, case, "标题")["markdown"]["content"]
+    assert "2026-01-05 09:00" in content and "01:00" not in content
+
+
+def test_each_message_to_the_reporter_names_its_own_step(case, actors, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # both steps commit before the worker runs
+        transition(case, "accept", actors.community)
+        transition(case, "dispatch", actors.community)
+    texts = list(Message.objects.filter(recipient=actors.reporter).order_by("id").values_list("text", flat=True))
+    assert len(texts) == 2 and texts[0] != texts[1]

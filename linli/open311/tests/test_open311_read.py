@@ -148,3 +148,9 @@ def test_query_count_does_not_grow_with_requests(client, services, tree, django_
         file_case(category=manhole, channel="h5", description=f"more {i}", area=tree.g2)
     with django_assert_max_num_queries(1):
         assert len(client.get(f"{BASE}/requests.json").json()) == 33
+
+
+def test_errors_speak_chinese_under_accept_language_zh(client, db):
+    """A client asking in Chinese reads the error in Chinese (the app has its own catalogue)."""
+    body = client.get("/open311/v2/services/nosuch.json", HTTP_ACCEPT_LANGUAGE="zh").json()
+    assert body[0]["description"] == "没有代码为 nosuch 的服务。"

@@ -66,13 +66,14 @@ def test_revoked_key_is_403(client, services, api_key):
 
 @pytest.mark.parametrize("fields, message_part", [
     ({"service_code": "nope", **INSIDE_G1}, "service_code"),
-    ({"service_code": "manhole-cover"}, "location"),
+    ({"service_code": "manhole-cover"}, "需要位置"),
     ({"service_code": "manhole-cover", "lat": "abc", "long": "106.5"}, "lat"),
     ({"service_code": "manhole-cover", "lat": "NaN", "long": "106.5"}, "lat"),
     ({"service_code": "manhole-cover", "lat": "95", "long": "106.5"}, "WGS-84"),
-    ({"service_code": "manhole-cover", "lat": "29.4"}, "both"),
-    ({"service_code": "manhole-cover", "lat": "29.401", "long": "106.601"}, "outside"),  # grid h1, street B
-    ({"service_code": "manhole-cover", "lat": "0", "long": "0"}, "outside"),
+    ({"service_code": "manhole-cover", "lat": "29.4"}, "同时提供"),
+    # grid h1, street B
+    ({"service_code": "manhole-cover", "lat": "29.401", "long": "106.601"}, "不在此 API 密钥服务的区域"),
+    ({"service_code": "manhole-cover", "lat": "0", "long": "0"}, "不在此 API 密钥服务的区域"),
     ({"service_code": "manhole-cover", **INSIDE_G1, "media_url": "javascript:alert(1)"}, "media_url"),
     ({"service_code": "manhole-cover", **INSIDE_G1, "description": "长" * 4001}, "description"),
     ({"service_code": "street-lamp", **INSIDE_G1}, "lamp-number"),
