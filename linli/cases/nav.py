@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.nav import NavContext, Section, contributes, url
 
-from .intake import INTAKE_ROLES
+from .permissions import INTAKE_ROLES
 
 
 @contributes(order=30)
