@@ -39,7 +39,7 @@ def actors_for(user: UserLike, case: Case) -> set[str]:
     if case.level == HandlerLevel.DEPARTMENT:
         if case.handler_department_id in scope.department_ids or scope.everything:
             actors.add(Actor.HANDLER)
-    elif case.handler_area_id and _covers(
+    elif case.handler_area is not None and _covers(
         scope, case.handler_area.code,
         {roles.GRID_WORKER, roles.PART_TIME_GRID_MEMBER, roles.COMMUNITY_STAFF, roles.STREET_STAFF,
          roles.DISTRICT_ADMIN},

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_stations
+from .views import grids as views
+from .views import stations as views_stations
 
 app_name = "places"
 urlpatterns = [

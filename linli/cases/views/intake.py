@@ -18,9 +18,9 @@ from linli.core.auth import client_ip
 from linli.core.paging import page_by_id
 from linli.core.scope import scoped
 
-from . import forms, limits, permissions, photos, queries, services
-from .models import Case, CasePhoto, Rating
-from .services import CaseError, transition
+from .. import forms, limits, permissions, photos, queries, services
+from ..models import Case, CasePhoto, Rating
+from ..services import CaseError, transition
 
 SEEN_KEY = "linli_cases_seen"
 PAGE_SIZE = 20
@@ -230,7 +230,7 @@ def category_suggest(request: HttpRequest) -> HttpResponse:
     """Ranked catalogue categories for a free text, best first, at most 5: ``[{code, name, score}]``."""
     from django.http import JsonResponse
 
-    from .suggest import MAX_TEXT, suggest
+    from ..suggest import MAX_TEXT, suggest
 
     if not request.user.is_authenticated:
         return JsonResponse({"detail": _("Sign in first.")}, status=401)
