@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from linli.cases.views_intake import category_suggest
+from linli.cases.views.intake import category_suggest
 from linli.core import views as core_views
 from linli.core.forms import LoginForm
 from linli.home import views as home_views

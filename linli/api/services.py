@@ -20,14 +20,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.cases import intake
+from linli.cases.forms import MAX_DESCRIPTION, MAX_STAFF_DESCRIPTION, validate_callback_phone
 from linli.cases.kpis import case_kpis
 from linli.cases.models import Case, CasePhoto, Category, Channel, HandlerLevel
-from linli.cases.permissions import actors_for, available_actions
+from linli.cases.permissions import actors_for, available_actions, can_rate, can_take_intake, intake_area_codes
 from linli.cases.photos import save_photo
 from linli.cases.presentation import STAFF_ACTORS, event_label, reporter_of, who
-from linli.cases.services import transition
-from linli.cases.workflow import TRANSITIONS
+from linli.cases.services import submit_report, transition
+from linli.cases.workflow import RATEABLE, TRANSITIONS
 from linli.core.scope import scope_for, scoped
 from linli.places.geo import InvalidCoordinates, check_lat_lng, locate
 from linli.places.models import Area, AreaLevel, Department, code_range
@@ -276,11 +276,11 @@ def create_case(user, data: NewCase) -> tuple[Case, bool]:
     staff_channel = data.channel != Channel.H5
     allowed_codes = None
     if staff_channel:
-        if not intake.can_take_intake(user):
+        if not can_take_intake(user):
             raise PermissionDenied(_("Only staff may log hotline, WeChat, opinion and patrol cases."))
-        allowed_codes = intake.intake_area_codes(user)
+        allowed_codes = intake_area_codes(user)
     description = data.description.strip()
-    limit = intake.MAX_STAFF_DESCRIPTION if staff_channel else intake.MAX_DESCRIPTION
+    limit = MAX_STAFF_DESCRIPTION if staff_channel else MAX_DESCRIPTION
     if len(description) > limit:
         raise bad_request(_("Please keep the description under %(limit_value)d characters.")
                           % {"limit_value": limit})
@@ -291,7 +291,7 @@ def create_case(user, data: NewCase) -> tuple[Case, bool]:
         if not data.callback_phone.strip():
             raise bad_request(_("A hotline case needs a callback number."))
     if data.callback_phone.strip():
-        phone = intake.validate_callback_phone(data.callback_phone.strip())
+        phone = validate_callback_phone(data.callback_phone.strip())
     location = _location(data.lat, data.lng)
     area = None
     if data.area and location is None:
@@ -301,7 +301,7 @@ def create_case(user, data: NewCase) -> tuple[Case, bool]:
             raise bad_request(_("No grid or community has the code %(code)s.") % {"code": code})
     if location is None and area is None:
         raise bad_request(_("Say where the problem is: lat and lng, or the code of a grid or community."))
-    return intake.submit_report(
+    return submit_report(
         user=user, category=category, description=description, location=location, client_token=token,
         location_source="typed" if location else "", channel=data.channel, area=area,
         allowed_codes=allowed_codes, caller_name=data.caller_name.strip() if staff_channel else "",
@@ -364,7 +364,7 @@ def act(case: Case, user, action: str, data: ActionInput, uploads: Sequence = ()
     elif action in ("dispatch", "escalate"):
         params.update(_unit_params(case, action, data))
     elif action == "rate":
-        if case.status in intake.RATEABLE and case.reporter_id == user.pk and not intake.can_rate(case):
+        if case.status in RATEABLE and case.reporter_id == user.pk and not can_rate(case):
             raise bad_request(_("This case has already been rated."))
         params["rating"] = data.rating
     if len(uploads) > MAX_ACTION_PHOTOS:

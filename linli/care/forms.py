@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.cases.intake import CategoryField
+from linli.cases.forms import CategoryField
 
 from .models import MAX_FEN, Alert, CareCategory, Errand, Risk, Visit
 

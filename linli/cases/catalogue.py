@@ -10,6 +10,8 @@ database flushed between tests loses migration data).
 
 from __future__ import annotations
 
+from typing import Any
+
 # (code, name, kind, [(code, name, level, accept_hours, resolve_days, description), ...])
 CATALOGUE = [
     ("gb-component-public", "公用设施", "component", [
@@ -76,7 +78,7 @@ CATALOGUE = [
 ]
 
 
-def seed_categories(category_model=None) -> None:
+def seed_categories(category_model: Any = None) -> None:
     """Create the catalogue's categories that are missing (idempotent; keeps what staff changed)."""
     if category_model is None:
         from .models import Category as category_model

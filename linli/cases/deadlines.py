@@ -46,6 +46,7 @@ def check_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
     told = {(e["case_id"], e["data"].get("due")) for e in
             CaseEvent.objects.filter(case__in=near, action="deadline_near").values("case_id", "data")}
     for case in near:
+        assert case.resolve_due is not None  # filtered on resolve_due above
         due = case.resolve_due.isoformat()
         if (case.pk, due) not in told:
             with transaction.atomic():
@@ -65,7 +66,7 @@ def check_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
     # Escalation after the grace period, one level at a time.
     for case in list(Case.objects.filter(status__in=HANDLING, resolve_due__lt=now)
                      .exclude(level=HandlerLevel.DEPARTMENT).select_related("category")[:BATCH]):
-        if cal.working_hours_between(case.resolve_due, now) < grace:
+        if case.resolve_due is None or cal.working_hours_between(case.resolve_due, now) < grace:
             continue
         try:
             transition(case, "escalate", system=True, note=_("Escalated automatically: overdue."))

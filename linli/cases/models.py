@@ -6,12 +6,17 @@ writes, with who, when, a note and photos.  The state machine lives in ``workflo
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.places.models import Area, Department
+
+if TYPE_CHECKING:
+    from linli.core.scope import Scope
 
 
 class HandlerLevel(models.TextChoices):
@@ -61,7 +66,7 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+        return f"{self.parent.name} / {self.name}" if self.parent is not None else self.name
 
 
 class Channel(models.TextChoices):
@@ -154,8 +159,8 @@ class Case(models.Model):
         return self.number
 
     @classmethod
-    def scope_q(cls, scope) -> Q:
-        q = scope.area_q("area__code")
+    def scope_q(cls, scope: Scope) -> Q:
+        q: Q = scope.area_q("area__code")
         if scope.department_ids:
             q |= Q(handler_department_id__in=scope.department_ids)
         if scope.person_id:

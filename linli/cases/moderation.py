@@ -8,11 +8,14 @@ the case's event log as a ``CaseEvent`` with action ``moderate``; the case's sta
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from linli.core import roles
+from linli.core.models import User
 from linli.core.scope import scope_for
 
 from .models import Case, CaseEvent, CasePhoto
@@ -23,7 +26,7 @@ REASON_MAX = 200
 ACTION = "moderate"
 
 
-def can_moderate(user, case: Case) -> bool:
+def can_moderate(user: User, case: Case) -> bool:
     """Community or street staff (or a district administrator) whose scope covers the case's area."""
     scope = scope_for(user)
     if scope.everything:
@@ -31,7 +34,7 @@ def can_moderate(user, case: Case) -> bool:
     return bool(scope.roles & MODERATOR_ROLES) and scope.covers_code(case.area.code)
 
 
-def _check(user, case: Case) -> None:
+def _check(user: User, case: Case) -> None:
     if not can_moderate(user, case):
         raise PermissionDenied(_("Only community or street staff may moderate this case."))
 
@@ -45,7 +48,7 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def _log(case: Case, user, what: str, note: str = "", **data) -> CaseEvent:
+def _log(case: Case, user: User, what: str, note: str = "", **data: Any) -> CaseEvent:
     return CaseEvent.objects.create(case=case, action=ACTION, from_status=case.status, to_status=case.status,
                                     actor=user, note=note, data={"what": what, **data})
 
@@ -57,7 +60,7 @@ def _photo(case: Case, photo: CasePhoto) -> CasePhoto:
 
 
 @transaction.atomic
-def approve_photo(case: Case, photo: CasePhoto, user) -> CaseEvent:
+def approve_photo(case: Case, photo: CasePhoto, user: User) -> CaseEvent:
     """Show a photo on the public page (it also clears an earlier hiding)."""
     _check(user, case)
     photo = _photo(case, photo)
@@ -69,7 +72,7 @@ def approve_photo(case: Case, photo: CasePhoto, user) -> CaseEvent:
 
 
 @transaction.atomic
-def hide_photo(case: Case, photo: CasePhoto, user, reason: str) -> CaseEvent:
+def hide_photo(case: Case, photo: CasePhoto, user: User, reason: str) -> CaseEvent:
     """Keep a photo off the public page, with a reason (staff in scope still see it)."""
     _check(user, case)
     reason = _reason(reason)
@@ -82,7 +85,7 @@ def hide_photo(case: Case, photo: CasePhoto, user, reason: str) -> CaseEvent:
 
 
 @transaction.atomic
-def hide_case(case: Case, user, reason: str) -> CaseEvent:
+def hide_case(case: Case, user: User, reason: str) -> CaseEvent:
     """Leave a case out of the public list and map, with a reason."""
     _check(user, case)
     reason = _reason(reason)
@@ -94,7 +97,7 @@ def hide_case(case: Case, user, reason: str) -> CaseEvent:
 
 
 @transaction.atomic
-def show_case(case: Case, user) -> CaseEvent:
+def show_case(case: Case, user: User) -> CaseEvent:
     """Put a hidden case back on the public page."""
     _check(user, case)
     case = Case.objects.select_for_update().select_related("area").get(pk=case.pk)

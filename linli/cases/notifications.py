@@ -12,12 +12,13 @@ import urllib.error
 import urllib.request
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core import roles
 from linli.core.codes import ancestor_codes
+from linli.core.models import User
 from linli.people.models import RoleAssignment
 
 from .models import Case, CaseEvent, HandlerLevel, Message, Webhook
@@ -37,13 +38,13 @@ WEBHOOK_TIMEOUT = 5
 WEBHOOK_RETRIES = 5
 
 
-def handler_users(case: Case):
+def handler_users(case: Case) -> QuerySet[User]:
     """The users who currently handle ``case``: its unit's grid workers or staff, or the department's handlers."""
     held = RoleAssignment.objects.current()
     if case.level == HandlerLevel.DEPARTMENT:
         held = held.filter(role=roles.DEPARTMENT_HANDLER, department_id=case.handler_department_id)
     elif case.handler_area_id:
-        held = held.filter(role__in=HANDLER_ROLES[case.level], area_id=case.handler_area_id)
+        held = held.filter(role__in=HANDLER_ROLES[HandlerLevel(case.level)], area_id=case.handler_area_id)
     else:
         held = held.none()
     return get_user_model().objects.filter(person__in=held.values("person_id"), is_active=True)
@@ -73,7 +74,7 @@ def send_for_event(case_id: int, event_id: int) -> None:
             post_webhook(hook.pk, payload(hook, case, text))
 
 
-def webhooks_for(case: Case):
+def webhooks_for(case: Case) -> QuerySet[Webhook]:
     """Active robots of the case's unit and every unit above it, and of its handling department."""
     q = Q(area__code__in=ancestor_codes(case.area.code))
     if case.handler_department_id:
@@ -111,4 +112,4 @@ def post(url: str, data: dict) -> None:
 
 def backoff_seconds(attempt: int) -> int:
     """30 s, 60 s, 120 s, 240 s, 480 s."""
-    return 30 * 2 ** attempt
+    return int(30 * 2 ** attempt)

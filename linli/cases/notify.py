@@ -6,7 +6,12 @@ Every code path that writes a ``CaseEvent`` (filing, a transition, a deadline wa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from .models import CaseEvent
 
 
 def case_changed(case_id: int, event_id: int) -> None:
@@ -16,7 +21,7 @@ def case_changed(case_id: int, event_id: int) -> None:
     notify_case_event(case_id, event_id)
 
 
-def after_commit(event) -> None:
+def after_commit(event: CaseEvent) -> None:
     """Queue the notifications for ``event`` once the current transaction commits (never on a rollback)."""
     case_id, event_id = event.case_id, event.pk
     transaction.on_commit(lambda: case_changed(case_id, event_id))

@@ -14,13 +14,17 @@ import math
 import uuid
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from linli.core.models import User
 
 from .models import Case, CasePhoto
 
@@ -56,14 +60,14 @@ def max_pixels() -> int:
     return int(getattr(settings, "LINLI_PHOTO_MAX_PIXELS", 25_000_000))
 
 
-def _read(upload) -> bytes:
+def _read(upload: UploadedFile) -> bytes:
     limit = max_bytes()
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
         raise PhotoError(_("The photo is too large (at most %(mb)d MB).") % {"mb": limit // (1024 * 1024)})
     if hasattr(upload, "seek"):
         upload.seek(0)
-    data = upload.read(limit + 1)
+    data: bytes = upload.read(limit + 1)
     if len(data) > limit:
         raise PhotoError(_("The photo is too large (at most %(mb)d MB).") % {"mb": limit // (1024 * 1024)})
     if not data:
@@ -71,7 +75,7 @@ def _read(upload) -> bytes:
     return data
 
 
-def _degrees(value, ref) -> float | None:
+def _degrees(value: Any, ref: Any) -> float | None:
     d, m, s = (float(x) for x in value)
     result = d + m / 60 + s / 3600
     if isinstance(ref, bytes):
@@ -129,7 +133,7 @@ def _not_a_photo() -> PhotoError:
     return PhotoError(_("This file is not a photo we accept: send a JPEG, PNG or WebP image."))
 
 
-def probe_upload(upload) -> ProbedImage:
+def probe_upload(upload: UploadedFile) -> ProbedImage:
     """The cheap checks: size in bytes, real type, pixel count and the EXIF position; nothing is decoded.
 
     Callers check everything else that is cheap (location, limits) before ``finish_image`` decodes."""
@@ -144,7 +148,7 @@ def probe_upload(upload) -> ProbedImage:
             # position in JPEG (or WebP) files; a PNG is read only when its EXIF came before the pixels.
             cheap_exif = image.format != "PNG" or "exif" in image.info
             return ProbedImage(image=image, gps=read_gps(image) if cheap_exif else None,
-                               source_format=image.format)
+                               source_format=image.format or "")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels() from None
     except PhotoError:
@@ -153,7 +157,7 @@ def probe_upload(upload) -> ProbedImage:
         raise _not_a_photo() from None
 
 
-def inspect_upload(upload) -> CheckedImage:
+def inspect_upload(upload: UploadedFile) -> CheckedImage:
     """Check an uploaded file and return a clean JPEG of it, or raise ``PhotoError`` with a clear message."""
     return finish_image(probe_upload(upload))
 
@@ -187,7 +191,8 @@ def finish_image(probed: ProbedImage) -> CheckedImage:
                         source_format=source_format)
 
 
-def save_photo(case: Case, upload, *, kind: str, user=None) -> CasePhoto:
+def save_photo(case: Case, upload: UploadedFile | CheckedImage, *, kind: str,
+               user: User | None = None) -> CasePhoto:
     """Store a checked photo (an upload or a ``CheckedImage``) on ``case``; the thumbnail follows in the worker."""
     checked = upload if isinstance(upload, CheckedImage) else inspect_upload(upload)
     if kind == CasePhoto.Kind.REPORT and case.photos.filter(kind=kind).count() >= MAX_REPORT_PHOTOS:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.core.identifiers import mask_mobile
+from linli.core.models import User, UserLike
 
 from .models import Case, CaseEvent
 from .permissions import actors_for
@@ -41,19 +42,19 @@ def event_label(action: str) -> str:
     return str(label) if label is not None else action
 
 
-def sees_people(user, case: Case) -> bool:
+def sees_people(user: UserLike, case: Case) -> bool:
     """Whether ``user`` handles ``case`` in a role that may see the people behind it."""
     return bool(actors_for(user, case) & STAFF_ACTORS)
 
 
-def person_name(user) -> str:
+def person_name(user: User | None) -> str:
     if user is None:
         return ""
     person = getattr(user, "person", None)
     return person.name if person is not None else user.username
 
 
-def who(event: CaseEvent, case: Case, user, show_people: bool) -> str:
+def who(event: CaseEvent, case: Case, user: UserLike, show_people: bool) -> str:
     """Who took the step: staff by name; a reporter or resident by name only to staff and to themselves."""
     if event.actor_id is None:
         return _("Reporter") if event.action == "report" else _("System")
@@ -64,10 +65,11 @@ def who(event: CaseEvent, case: Case, user, show_people: bool) -> str:
     return person_name(event.actor)
 
 
-def reporter_of(case: Case, user, show_people: bool) -> dict | None:
+def reporter_of(case: Case, user: UserLike, show_people: bool) -> dict | None:
     """The reporter's name and masked number, for staff and for the reporter; ``None`` for anyone else."""
     if not (show_people or (case.reporter_id and case.reporter_id == user.pk)):
         return None
-    person = case.reporter.person if case.reporter_id else None
-    name = (person.name if person else case.reporter.username) if case.reporter_id else case.caller_name
+    reporter = case.reporter if case.reporter_id else None
+    person = reporter.person if reporter is not None else None
+    name = (person.name if person else reporter.username) if reporter is not None else case.caller_name
     return {"name": name, "phone": mask_mobile(case.callback_phone or (person.mobile if person else ""))}

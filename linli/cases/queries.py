@@ -26,17 +26,20 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from linli.core import roles
+from linli.core.models import UserLike
 from linli.core.scope import Scope, scope_for, scoped
 from linli.places.models import code_range
 
-from .models import Case, CaseEvent, CasePhoto, HandlerLevel, Status
+from .models import Case, CaseEvent, CasePhoto, Category, HandlerLevel, Status
 from .permissions import VERIFY_ROLES
-from .services import distance_m
+from .presentation import event_label
+from .services import distance_m, duplicate_ref, nearby_duplicates
 from .worktime import WorkCalendar
 
 HANDLER_ROLES = {roles.GRID_WORKER, roles.PART_TIME_GRID_MEMBER, roles.COMMUNITY_STAFF, roles.STREET_STAFF,
@@ -412,3 +415,49 @@ def public_geojson(filters: PublicFilters, areas: dict[int, str]) -> dict:
     return {"type": "FeatureCollection", "features": features,
             "properties": {"days": GEOJSON_DAYS, "limit": GEOJSON_MAX, "truncated": len(features) >= GEOJSON_MAX,
                            "note": _("Locations are rounded to about 10 metres.")}}
+
+
+# --- The reporter's side ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DuplicateHint:
+    """What a reporter is shown of a suspected duplicate, and nothing more: no number, no description, no
+    reporter, no date; ``ref`` names the case for "me too" without telling its number."""
+
+    ref: str
+    category_id: int
+    category: str
+    status: str
+    metres: int
+
+
+def duplicate_hints(category: Category | None, location: tuple[float, float] | None) -> list[DuplicateHint]:
+    """The suspected duplicates of a report being written, as the reporter may see them (distance to 10 m)."""
+    if category is None or location is None:
+        return []
+    return [DuplicateHint(ref=duplicate_ref(c), category_id=c.category_id, category=c.category.name,
+                          status=str(c.get_status_display()),
+                          metres=int(round(distance_m(location[0], location[1], c.lat, c.lng), -1)))
+            for c in nearby_duplicates(category, location)]
+
+
+def my_cases(user: UserLike) -> QuerySet[Case]:
+    """The user's own reports, newest first, with what the list shows (no per-row queries)."""
+    photos = CasePhoto.objects.filter(kind=CasePhoto.Kind.REPORT, hidden=False).order_by("id")
+    return (Case.objects.filter(reporter=user).select_related("category", "category__parent", "area")
+            .prefetch_related(Prefetch("photos", queryset=photos, to_attr="report_photos")).order_by("-id"))
+
+
+def my_case(user: UserLike, number: str) -> Case:
+    """One of the user's own reports with its visible photos and timeline; 404 for anyone else's."""
+    photos = CasePhoto.objects.filter(hidden=False).order_by("id")
+    events = CaseEvent.objects.select_related("actor").order_by("at", "id")
+    case = (Case.objects.filter(reporter=user, number=number)
+            .select_related("category", "category__parent", "area", "handler_area", "handler_department")
+            .prefetch_related(Prefetch("photos", queryset=photos, to_attr="visible_photos"),
+                              Prefetch("events", queryset=events, to_attr="timeline")).first())
+    if case is None:
+        raise Http404
+    for event in case.timeline:
+        event.label = event_label(event.action)
+    return case

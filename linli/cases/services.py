@@ -1,27 +1,41 @@
-"""Every state change of a case goes through one function here (views, API, tasks and tests alike)."""
+"""Every state change of a case goes through one function here (views, API, tasks and tests alike).
+
+Filing: every channel ends in ``file_case``.  The phone page (随手拍), anonymous reports where a street
+allows them, and staff intake of hotline calls, WeChat-group messages, opinion drives and grid patrols
+go through ``submit_report``, which checks the limits and the photos, finds the place, files the case
+and stores the photos, in one transaction.  A retried submit carrying the same client token returns the
+first case.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from linli.core.models import User, UserLike
+from linli.places.geo import InvalidCoordinates, locate
 from linli.places.models import Area, AreaLevel, Department
 
-from . import workflow
+from . import limits, workflow
 from .hooks import after_step
+from .limits import IntakeError
 from .models import (
     ESCALATION_ORDER,
     Case,
     CaseCounter,
     CaseEvent,
+    CasePhoto,
     Category,
     Channel,
     HandlerLevel,
@@ -29,7 +43,8 @@ from .models import (
     Status,
 )
 from .notify import after_commit
-from .permissions import actors_for
+from .permissions import actors_for, anonymous_allowed
+from .photos import MAX_REPORT_PHOTOS, CheckedImage, ProbedImage, finish_image, probe_upload, save_photo
 from .workflow import TRANSITIONS, Actor
 from .worktime import WorkCalendar
 
@@ -122,8 +137,6 @@ def file_case(*, category: Category, channel: str, description: str, reporter=No
     if not category.active or category.parent_id is None:
         raise CaseError(_("Choose a specific, active category."))
     if lat is not None and lng is not None:
-        from linli.places.geo import locate
-
         grid = locate(lat, lng)
         if grid is not None:
             area = grid
@@ -241,3 +254,139 @@ def support(case: Case, user) -> Case:
                              actor=user)
     case.refresh_from_db()
     return case
+
+
+# --- Filing a report from the intake channels ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Located:
+    lat: float | None
+    lng: float | None
+    area: Area
+    source: str
+
+
+def check_photos(uploads: Iterable[UploadedFile] | None) -> list[ProbedImage]:
+    """The uploads' headers (type, pixel count, EXIF position), checked before anything is decoded."""
+    uploads = list(uploads or [])
+    if len(uploads) > MAX_REPORT_PHOTOS:
+        raise IntakeError(_("A report takes at most %(n)d photos.") % {"n": MAX_REPORT_PHOTOS})
+    return [probe_upload(upload) for upload in uploads]
+
+
+def find_place(location: tuple[float, float] | None, photos: list[ProbedImage] | list[CheckedImage], *,
+               source: str = "",
+               area: Area | None = None) -> Located:
+    """The reported point (given, else the first photo's EXIF GPS) and its grid, else the chosen area."""
+    if location is None:
+        first_gps = next((p.gps for p in photos if p.gps), None)
+        if first_gps is not None:
+            location, source = first_gps, "photo"
+    if location is not None:
+        try:
+            grid = locate(*location)
+        except InvalidCoordinates as exc:
+            raise IntakeError(str(exc)) from None
+        if grid is None:
+            raise IntakeError(_("This location is outside our service area."))
+        return Located(location[0], location[1], grid, source or "typed")
+    if area is not None:
+        return Located(None, None, area, "area")
+    raise IntakeError(_("We need to know where the problem is: allow location, use a photo taken there, "
+                        "or tap the map."))
+
+
+def existing_case(client_token: str | None, user: UserLike) -> Case | None:
+    """The case an earlier submit with this token created (only the same reporter's)."""
+    if not client_token:
+        return None
+    case = Case.objects.filter(client_token=client_token).first()
+    if case is None:
+        return None
+    if case.reporter_id != (user.pk if user.is_authenticated else None):
+        raise IntakeError(_("The form is out of date; reload the page."))
+    return case
+
+
+def submit_report(*, user: UserLike, category: Category, description: str, location: tuple[float, float] | None,
+                  uploads: Iterable[UploadedFile] = (), client_token: str | None = None, location_source: str = "",
+                  channel: str = Channel.H5, area: Area | None = None, allowed_codes: tuple[str, ...] | None = None,
+                  anonymous_ip: str | None = None, caller_name: str = "", callback_phone: str = "",
+                  channel_ref: str = "", address: str = "") -> tuple[Case, bool]:
+    """File one report with its photos; returns ``(case, created)``.
+
+    ``anonymous_ip`` marks an anonymous report (its street must allow them; limited per IP).
+    ``allowed_codes`` limits staff intake to their units.  Raises ``IntakeError`` (nothing stored).
+    """
+    signed_in = user.is_authenticated
+    if (case := existing_case(client_token, user)) is not None:
+        return case, False
+    # Cheap checks first (limits, headers, place, permissions); photos are decoded only when all pass.
+    description = (description or "").strip()
+    uploads = list(uploads or [])
+    limited = signed_in and channel == Channel.H5
+    who = limits.who(user, anonymous_ip)
+    if limited:
+        limits.check_user_rate(user)
+    if not signed_in:
+        limits.check_rate(anonymous_ip or "unknown")
+    limits.check_photo_cap(who, len(uploads))
+    probed = check_photos(uploads)
+    if not description and not probed:
+        raise IntakeError(_("Write a few words or add a photo."))
+    place = find_place(location, probed, source=location_source, area=area)
+    if allowed_codes is not None and not any(place.area.code.startswith(c) for c in allowed_codes):
+        raise IntakeError(_("This place is outside the units you work for."))
+    if not signed_in and not anonymous_allowed(place.area.ancestor(AreaLevel.STREET)):
+        raise IntakeError(_("This street does not take anonymous reports; please sign in first."))
+    photos = [finish_image(p) for p in probed]
+    staff_channel = channel != Channel.H5
+    signed_user = user if isinstance(user, User) else None
+    reporter = signed_user if channel in (Channel.H5, Channel.PATROL) else None
+    with transaction.atomic():
+        data: dict[str, Any] = {"location": place.source}
+        if staff_channel:
+            data["entered_by"] = user.pk
+        if not signed_in:
+            data["anonymous"] = True
+        case = file_case(category=category, channel=channel, description=description, reporter=reporter,
+                         lat=place.lat, lng=place.lng, area=place.area, address=address,
+                         client_token=client_token, caller_name=caller_name, callback_phone=callback_phone,
+                         channel_ref=channel_ref, actor=signed_user, event_data=data)
+        for photo in photos:
+            save_photo(case, photo, kind=CasePhoto.Kind.REPORT, user=signed_user)
+    if not signed_in:
+        limits.count_rate(anonymous_ip or "unknown")
+    limits.count_report(user, who, len(photos), limited=limited)
+    return case, True
+
+
+def nearby_duplicates(category: Category | None, location: tuple[float, float] | None) -> list[Case]:
+    """The suspected duplicates of a report being written (none without a category and a point)."""
+    if category is None or location is None:
+        return []
+    return suspected_duplicates(category, *location)
+
+
+def duplicate_ref(case: Case) -> str:
+    """Names a suspected duplicate for "me too" without telling its number."""
+    return salted_hmac("linli.cases.duplicate", str(case.pk)).hexdigest()[:24]
+
+
+def me_too(*, user: UserLike, ref: str, category: Category, location: tuple[float, float] | None,
+           anonymous_ip: str | None = None) -> Case:
+    """Add a "me too" to a suspected duplicate of the report being written (once per user)."""
+    ref = (ref or "").strip()
+    case = next((c for c in nearby_duplicates(category, location)
+                 if ref and constant_time_compare(duplicate_ref(c), ref)), None)
+    if case is None:
+        raise IntakeError(_("That case is no longer open near this place; please file your report."))
+    if isinstance(user, User):
+        if case.reporter_id == user.pk or CaseEvent.objects.filter(case=case, action="support", actor=user).exists():
+            return case
+    else:
+        if not anonymous_allowed(case.street):
+            raise IntakeError(_("This street does not take anonymous reports; please sign in first."))
+        limits.check_rate(anonymous_ip or "unknown")
+        limits.count_rate(anonymous_ip or "unknown")
+    return support(case, user if isinstance(user, User) else None)

@@ -1,13 +1,13 @@
 """Case pages under /cases/.  Intake routes here; the desk's routes (inbox, board, case page) come from
 ``urls_desk.py``, included at the end in the same ``cases`` namespace."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-from . import views_intake as views
-from . import views_messages
+from .views import intake as views
+from .views import messages as views_messages
 
 app_name = "cases"
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("report/", views.report, name="report"),
     path("report/duplicates/", views.report_duplicates, name="report_duplicates"),
     path("report/support/", views.report_support, name="report_support"),

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import views_desk as views
+from .views import desk as views
 
 NUMBER = r"(?P<number>[0-9]{6,24})"
 UUID = r"(?P<photo>[0-9a-fA-F-]{32,36})"

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import Case, Rating
@@ -42,7 +43,7 @@ class Effects:
 @dataclass(frozen=True)
 class Transition:
     action: str
-    label: str
+    label: str | Promise
     sources: tuple[str, ...]
     target: str | None             # None: the status does not change (escalate, supervise, rate)
     actors: tuple[str, ...]

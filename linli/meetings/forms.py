@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from linli.cases.intake import CategoryField, category_groups
+from linli.cases.forms import CategoryField, category_groups
 from linli.cases.models import HandlerLevel
 from linli.places.models import Department
 

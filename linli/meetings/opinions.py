@@ -84,8 +84,10 @@ def _lock(user, opinion: Opinion) -> Opinion:
 @transaction.atomic
 def to_case(user, opinion: Opinion, *, category, area=None) -> Opinion:
     """File the opinion as a case (channel ``opinion``, the drive as its reference)."""
-    from linli.cases.intake import IntakeError, intake_area_codes, submit_report
+    from linli.cases.limits import IntakeError
     from linli.cases.models import Channel
+    from linli.cases.permissions import intake_area_codes
+    from linli.cases.services import submit_report
 
     opinion = _lock(user, opinion)
     _require(category is not None, _("Choose a category."))

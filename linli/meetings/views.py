@@ -666,7 +666,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 # --- WeChat-group paste -----------------------------------------------------------------------------------------
 
 def _paste_context(request: HttpRequest):
-    from linli.cases.intake import can_take_intake, intake_areas
+    from linli.cases.permissions import can_take_intake, intake_areas
 
     if not can_take_intake(request.user):
         raise Http404

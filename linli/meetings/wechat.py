@@ -180,8 +180,10 @@ def create_from_paste(user, group: str, rows: list[dict]) -> tuple[list, list]:
     """
     from django.db import transaction
 
-    from linli.cases.intake import IntakeError, intake_area_codes, submit_report
+    from linli.cases.limits import IntakeError
     from linli.cases.models import Channel
+    from linli.cases.permissions import intake_area_codes
+    from linli.cases.services import submit_report
 
     from . import services
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from linli.cases.intake import validate_callback_phone
+from linli.cases.forms import validate_callback_phone
 from linli.cases.models import Case, CaseEvent, CasePhoto, Category, Status
 from linli.cases.queries import GEOJSON_DECIMALS
 from linli.cases.services import CaseError, file_case

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views, views_basemap, views_stations
+from .views import basemap as views_basemap
+from .views import grids as views
+from .views import stations as views_stations
 
 app_name = "places"
 urlpatterns = [

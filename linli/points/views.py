@@ -5,11 +5,9 @@ corrections, and the staff figures.  The rules live in ``ledger``, ``rewards``, 
 
 from __future__ import annotations
 
-import re
 import uuid
 
 import segno
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
@@ -19,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from linli.core.http import AuthenticatedRequest
@@ -30,12 +27,12 @@ from linli.people.models import Person
 
 from . import archive, earning, ledger, rewards
 from .figures import points_figures
+from .forms import REQUEST_KEY, AwardForm, ReverseForm
 from .models import Account, Redemption, Reward, Transfer
 
 CATALOGUE_PAGE = 20
 SHOP_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-REQUEST_KEY = re.compile(r"^[0-9a-f]{32}$")
 # Movements a leader may correct by a reversing transfer (redemptions are settled by the shop or by expiry).
 CORRECTABLE = {*ledger.EARNING_SOURCES, Transfer.Source.EXPIRY}
 
@@ -250,13 +247,6 @@ def archive_xlsx(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     return response
 
 
-class ReverseForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason for the correction"), max_length=200,
-                             error_messages={"required": gettext_lazy("A correction needs a reason."),
-                                             "max_length": gettext_lazy("Please keep the reason under 200 "
-                                                                        "characters.")})
-
-
 @login_required
 @require_POST
 def reverse_transfer(request: AuthenticatedRequest, person_id: int, transfer_id: int) -> HttpResponse:
@@ -283,23 +273,6 @@ def reverse_transfer(request: AuthenticatedRequest, person_id: int, transfer_id:
         else:
             messages.success(request, _("The movement was corrected by a reversing entry."))
     return redirect("points:archive", person_id=person.pk)
-
-
-class AwardForm(forms.Form):
-    amount = forms.IntegerField(label=gettext_lazy("Points"), min_value=1, max_value=100_000,
-                                error_messages={"required": gettext_lazy("Enter the points to award."),
-                                                "invalid": gettext_lazy("Points are a whole number."),
-                                                "min_value": gettext_lazy("Award at least 1 point."),
-                                                "max_value": gettext_lazy("That is too many points.")})
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200,
-                             error_messages={"required": gettext_lazy("A manual award needs a reason."),
-                                             "max_length": gettext_lazy("Please keep the reason under 200 "
-                                                                        "characters.")})
-    request_key = forms.RegexField(regex=REQUEST_KEY, widget=forms.HiddenInput,
-                                   error_messages={"invalid": gettext_lazy("This form is out of date; "
-                                                                           "please try again."),
-                                                   "required": gettext_lazy("This form is out of date; "
-                                                                            "please try again.")})
 
 
 @login_required

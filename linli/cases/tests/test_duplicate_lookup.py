@@ -9,9 +9,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from linli.cases.intake import duplicate_ref
 from linli.cases.models import Case, Category
-from linli.cases.services import file_case
+from linli.cases.services import duplicate_ref, file_case
 
 from .intake_helpers import *  # noqa: F403
 from .intake_helpers import allow_anonymous, login

@@ -3,9 +3,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from linli.cases.intake import duplicate_ref
 from linli.cases.models import Case, CaseEvent, CasePhoto, Category, Channel
-from linli.cases.services import file_case
+from linli.cases.services import duplicate_ref, file_case
 
 from .intake_helpers import *  # noqa: F403
 from .intake_helpers import (

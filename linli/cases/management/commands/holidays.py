@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from linli.cases.worktime import load_official_holidays
@@ -11,11 +13,11 @@ from linli.cases.worktime import load_official_holidays
 class Command(BaseCommand):
     help = "Load the official public holidays and weekend working days (调休) of a year into the calendar."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, action="append",
                             help="Year to load (repeatable); default this year and next.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         this_year = timezone.localdate().year
         years = options["year"] or [this_year, this_year + 1]
         for year in years:

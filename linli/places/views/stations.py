@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET
 from linli.core.paging import page_by_id
 from linli.core.scope import scope_for, scoped
 
-from . import stations
-from .forms_stations import CoverageForm, StationSearchForm
-from .models import Area, AreaLevel
-from .models_stations import StationPhoto
-from .stations import StationQueryError
+from .. import stations
+from ..forms_stations import CoverageForm, StationSearchForm
+from ..models import Area, AreaLevel
+from ..models_stations import StationPhoto
+from ..stations import StationQueryError
 
 GRIDS_PER_PAGE = 30
 

@@ -26,12 +26,12 @@ from django.views.decorators.http import require_POST, require_safe
 from linli.core.scope import get_scoped_or_404, scoped
 from linli.places.models import Area, AreaLevel, Department
 
-from . import moderation, presentation, queries
-from .models import Case, CaseEvent, CasePhoto, Category, HandlerLevel, Status
-from .permissions import actors_for, available_actions
-from .presentation import MODERATION_LABELS, STAFF_ACTORS
-from .services import next_level, transition
-from .workflow import TRANSITIONS
+from .. import moderation, presentation, queries
+from ..models import Case, CaseEvent, CasePhoto, Category, HandlerLevel, Status
+from ..permissions import actors_for, available_actions
+from ..presentation import MODERATION_LABELS, STAFF_ACTORS
+from ..services import next_level, transition
+from ..workflow import TRANSITIONS
 
 PAGE_ACTIONS = [a for a in TRANSITIONS if a != "rate"]  # rating is the reporter's, on "my reports"
 REJECT_REASONS = [("invalid", gettext_lazy("Invalid report")), ("duplicate", gettext_lazy("Duplicate of another case"))]
@@ -55,7 +55,7 @@ def _first_error(exc: Exception) -> str:
 
 def _save_photo(case: Case, upload, *, kind: str, user) -> CasePhoto:
     """The intake engineer's checked photo store (Pillow re-check, EXIF stripped, thumbnail queued)."""
-    from .photos import save_photo
+    from ..photos import save_photo
 
     return save_photo(case, upload, kind=kind, user=user)
 
@@ -150,7 +150,7 @@ def _event_detail(event: CaseEvent) -> str:
     if event.action in ("dispatch", "escalate") and data.get("level"):
         return _("To: %(level)s") % {"level": HandlerLevel(data["level"]).label}
     if event.action == "rate" and data.get("rating"):
-        from .models import Rating
+        from ..models import Rating
 
         return str(Rating(data["rating"]).label) if data["rating"] in Rating.values else ""
     return ""

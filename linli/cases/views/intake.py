@@ -18,9 +18,9 @@ from linli.core.auth import client_ip
 from linli.core.paging import page_by_id
 from linli.core.scope import scoped
 
-from . import intake
-from .models import Case, CasePhoto, Rating
-from .services import CaseError, transition
+from .. import forms, limits, permissions, photos, queries, services
+from ..models import Case, CasePhoto, Rating
+from ..services import CaseError, transition
 
 SEEN_KEY = "linli_cases_seen"
 PAGE_SIZE = 20
@@ -43,31 +43,31 @@ def _messages_of(exc: ValidationError) -> list[str]:
 
 def _report_context(request: HttpRequest, form, **extra) -> dict:
     anonymous = not request.user.is_authenticated
-    return {"form": form, "category_groups": intake.category_groups(), "anonymous": anonymous,
-            "anonymous_streets": list(intake.anonymous_streets()) if anonymous else [],
-            "max_photos": intake.MAX_REPORT_PHOTOS, "max_description": intake.MAX_DESCRIPTION, **extra}
+    return {"form": form, "category_groups": forms.category_groups(), "anonymous": anonymous,
+            "anonymous_streets": list(permissions.anonymous_streets()) if anonymous else [],
+            "max_photos": photos.MAX_REPORT_PHOTOS, "max_description": forms.MAX_DESCRIPTION, **extra}
 
 
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     """随手拍: category, up to three photos, the place, a few words."""
     anonymous = not request.user.is_authenticated
-    if anonymous and not intake.anonymous_streets().exists():
+    if anonymous and not permissions.anonymous_streets().exists():
         return redirect_to_login(request.get_full_path())
     if request.method == "GET":
         return render(request, "cases/report.html", _report_context(
-            request, intake.ReportForm(initial={"client_token": str(uuid.uuid4())})))
-    form = intake.ReportForm(request.POST)
+            request, forms.ReportForm(initial={"client_token": str(uuid.uuid4())})))
+    form = forms.ReportForm(request.POST)
     if not form.is_valid():
         return render(request, "cases/report.html", _report_context(request, form), status=400)
     data = form.cleaned_data
     try:
-        if (case := intake.existing_case(data["client_token"], request.user)) is None:
-            duplicates = [] if data["confirm_new"] else intake.duplicate_hints(data["category"], data["location"])
+        if (case := services.existing_case(data["client_token"], request.user)) is None:
+            duplicates = [] if data["confirm_new"] else queries.duplicate_hints(data["category"], data["location"])
             if duplicates:
                 return render(request, "cases/report.html",
                               _report_context(request, form, duplicates=duplicates), status=409)
-            case, _created = intake.submit_report(
+            case, _created = services.submit_report(
                 user=request.user, category=data["category"], description=data["description"],
                 location=data["location"], uploads=request.FILES.getlist("photos"),
                 client_token=data["client_token"], location_source=data["location_source"],
@@ -82,16 +82,16 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_duplicates(request: HttpRequest) -> HttpResponse:
     """The open cases of this category near this point (shown to the reporter before filing)."""
-    if not request.user.is_authenticated and not intake.anonymous_streets().exists():
+    if not request.user.is_authenticated and not permissions.anonymous_streets().exists():
         raise Http404
     try:
-        intake.check_lookup_rate(f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{_ip(request)}")
-    except intake.IntakeError as exc:
+        limits.check_lookup_rate(f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{_ip(request)}")
+    except limits.IntakeError as exc:
         return HttpResponse(" ".join(exc.messages), status=429, content_type="text/plain; charset=utf-8")
-    form = intake.ReportForm(request.GET)
+    form = forms.ReportForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
-    duplicates = intake.duplicate_hints(data.get("category"), data.get("location"))
+    duplicates = queries.duplicate_hints(data.get("category"), data.get("location"))
     return render(request, "cases/report_duplicates.html", {"duplicates": duplicates, "form": form})
 
 
@@ -99,18 +99,18 @@ def report_duplicates(request: HttpRequest) -> HttpResponse:
 def report_support(request: HttpRequest) -> HttpResponse:
     """我也遇到了: a "me too" on a suspected duplicate instead of a new report."""
     anonymous = not request.user.is_authenticated
-    if anonymous and not intake.anonymous_streets().exists():
+    if anonymous and not permissions.anonymous_streets().exists():
         return redirect_to_login(reverse("cases:report"))
-    form = intake.ReportForm(request.POST)
+    form = forms.ReportForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
     try:
         if data.get("category") is None or data.get("location") is None:
-            raise intake.IntakeError(_("That case is no longer open near this place; please file your report."))
-        case = intake.me_too(user=request.user, ref=request.POST.get("ref", ""), category=data["category"],
+            raise limits.IntakeError(_("That case is no longer open near this place; please file your report."))
+        case = services.me_too(user=request.user, ref=request.POST.get("ref", ""), category=data["category"],
                              location=data["location"], anonymous_ip=_ip(request) if anonymous else None)
     except ValidationError as exc:
-        form = intake.ReportForm(request.POST)
+        form = forms.ReportForm(request.POST)
         return render(request, "cases/report.html",
                       _report_context(request, form, errors=_messages_of(exc)), status=400)
     _remember(request, case.number)
@@ -131,20 +131,20 @@ def report_done(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_new(request: HttpRequest) -> HttpResponse:
     """Staff intake for the hotline, WeChat groups, opinion drives and patrols."""
-    if not intake.can_take_intake(request.user):
+    if not permissions.can_take_intake(request.user):
         raise Http404
-    areas = intake.intake_areas(request.user)
-    form = intake.StaffIntakeForm(request.POST or None, areas=areas)
+    areas = permissions.intake_areas(request.user)
+    form = forms.StaffIntakeForm(request.POST or None, areas=areas)
     status = 200
     errors: list[str] = []
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
-                case, _created = intake.submit_report(
+                case, _created = services.submit_report(
                     user=request.user, category=data["category"], description=data["description"],
                     location=data["location"], uploads=request.FILES.getlist("photos"), channel=data["channel"],
-                    area=data["area"], allowed_codes=intake.intake_area_codes(request.user),
+                    area=data["area"], allowed_codes=permissions.intake_area_codes(request.user),
                     caller_name=data["caller_name"].strip(), callback_phone=data["callback_phone"],
                     channel_ref=data["channel_ref"].strip(), address=data["address"].strip(),
                     location_source="map")
@@ -156,7 +156,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     return render(request, "cases/intake.html",
-                  {"form": form, "errors": errors, "max_photos": intake.MAX_REPORT_PHOTOS}, status=status)
+                  {"form": form, "errors": errors, "max_photos": photos.MAX_REPORT_PHOTOS}, status=status)
 
 
 @login_required
@@ -164,26 +164,26 @@ def staff_new(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """My reports, newest first, a page at a time by key (``?after=<id>``)."""
     after = request.GET.get("after", "")
-    rows, next_after = page_by_id(intake.my_cases(request.user), after, PAGE_SIZE)
+    rows, next_after = page_by_id(queries.my_cases(request.user), after, PAGE_SIZE)
     return render(request, "cases/mine.html", {"cases": rows, "next_after": next_after, "after": after})
 
 
 @login_required
 @require_GET
 def mine_detail(request: HttpRequest, number: str) -> HttpResponse:
-    case = intake.my_case(request.user, number)
+    case = queries.my_case(request.user, number)
     return render(request, "cases/mine_detail.html",
-                  {"case": case, "can_rate": intake.can_rate(case), "ratings": Rating.choices})
+                  {"case": case, "can_rate": permissions.can_rate(case), "ratings": Rating.choices})
 
 
 @login_required
 @require_POST
 def rate(request: HttpRequest, number: str) -> HttpResponse:
-    case = intake.my_case(request.user, number)
+    case = queries.my_case(request.user, number)
     rating = request.POST.get("rating", "")
     note = request.POST.get("note", "").strip()
-    if len(note) > intake.MAX_DESCRIPTION:
-        messages.error(request, _("Please keep the comment under %(n)d characters.") % {"n": intake.MAX_DESCRIPTION})
+    if len(note) > forms.MAX_DESCRIPTION:
+        messages.error(request, _("Please keep the comment under %(n)d characters.") % {"n": forms.MAX_DESCRIPTION})
     else:
         try:
             transition(case, "rate", request.user, rating=rating, note=note)
@@ -230,7 +230,7 @@ def category_suggest(request: HttpRequest) -> HttpResponse:
     """Ranked catalogue categories for a free text, best first, at most 5: ``[{code, name, score}]``."""
     from django.http import JsonResponse
 
-    from .suggest import MAX_TEXT, suggest
+    from ..suggest import MAX_TEXT, suggest
 
     if not request.user.is_authenticated:
         return JsonResponse({"detail": _("Sign in first.")}, status=401)

@@ -1,4 +1,4 @@
-"""Pages of the places app: the grid map, GeoJSON of the grids and point lookup.  The org tree and the
+"""The grid map, GeoJSON of the grids and point lookup.  The org tree and the
 grid, building and household pages show people too: they are in ``linli.people.views_registry``."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET
 from linli.core.http import HtmxRequest
 from linli.core.scope import scoped
 
-from . import services
-from .geo import InvalidCoordinates, locate, parse_lat_lng
-from .models import Area
+from .. import services
+from ..geo import InvalidCoordinates, locate, parse_lat_lng
+from ..models import Area
 
 PARTNERS_PER_PAGE = 50
 

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 
 from linli.core.scope import scoped
 
-from . import services
-from .models import Area, Building
+from .. import services
+from ..models import Area, Building
 
 
 @require_GET
