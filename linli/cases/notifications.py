@@ -31,8 +31,9 @@ HANDLER_ROLES = {
     HandlerLevel.STREET: (roles.STREET_STAFF,),
 }
 # Events the handlers hear about, and events the reporter hears about.
-TO_HANDLERS = {"report", "dispatch", "escalate", "fail_verification", "rate", "supervise", "deadline_near", "overdue"}
-TO_REPORTER = {"accept", "reject", "resolve", "close", "dispatch"}
+TO_HANDLERS = {"report", "dispatch", "escalate", "fail_verification", "rate", "supervise", "deadline_near", "overdue",
+               "close_at_meeting"}
+TO_REPORTER = {"accept", "reject", "resolve", "close", "dispatch", "close_at_meeting"}
 WEBHOOK_EVENTS = {"report", "dispatch", "escalate", "supervise", "overdue"}
 WEBHOOK_TIMEOUT = 5
 WEBHOOK_RETRIES = 5

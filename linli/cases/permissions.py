@@ -11,7 +11,7 @@ from linli.core.scope import Scope, scope_for
 from linli.places.models import Area, AreaLevel
 
 from .models import Case, CaseEvent, HandlerLevel, StreetCaseSettings
-from .workflow import RATEABLE, Actor, Transition, allowed_from
+from .workflow import RATEABLE, Actor, AtMeeting, Transition, allowed_from
 
 DISPATCH_ROLES = {roles.COMMUNITY_STAFF, roles.STREET_STAFF, roles.DISTRICT_ADMIN}
 SUPERVISE_ROLES = {roles.STREET_STAFF, roles.DISTRICT_ADMIN}
@@ -28,7 +28,8 @@ def _covers(scope: Scope, code: str | None, roles: set[str]) -> bool:
     return bool(scope.roles & roles) and scope.covers_code(code)
 
 
-def actors_for(user: UserLike, case: Case) -> set[str]:
+def actors_for(user: UserLike, case: Case, meeting: AtMeeting | None = None) -> set[str]:
+    """The actors ``user`` is for ``case`` (the meeting host only at a ``meeting`` whose unit covers it)."""
     scope = scope_for(user)
     actors: set[str] = set()
     area_code = case.area.code
@@ -50,6 +51,8 @@ def actors_for(user: UserLike, case: Case) -> set[str]:
                     .values_list("actor_id", flat=True).first())
         if resolver != user.pk:
             actors.add(Actor.VERIFIER)
+            if meeting is not None and area_code.startswith(meeting.area_code):
+                actors.add(Actor.MEETING_HOST)
     if case.reporter_id and case.reporter_id == user.pk:
         actors.add(Actor.REPORTER)
     return actors

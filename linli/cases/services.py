@@ -45,7 +45,7 @@ from .models import (
 from .notify import after_commit
 from .permissions import actors_for, anonymous_allowed
 from .photos import MAX_REPORT_PHOTOS, CheckedImage, ProbedImage, finish_image, probe_upload, save_photo
-from .workflow import TRANSITIONS, Actor
+from .workflow import TRANSITIONS, Actor, AtMeeting
 from .worktime import WorkCalendar
 
 
@@ -174,10 +174,11 @@ def _require(condition: bool, message: str) -> None:
 
 @transaction.atomic
 def transition(case: Case, action: str, user=None, *, note: str = "", photos: Sequence = (),
-               system: bool = False, **params) -> CaseEvent:
+               system: bool = False, meeting: AtMeeting | None = None, **params) -> CaseEvent:
     """Apply one action of the state machine, or refuse it with a clear message.
 
-    ``user`` must be one of the action's actors for this case (``system=True`` is the worker).
+    ``user`` must be one of the action's actors for this case (``system=True`` is the worker); a step
+    taken at a ``meeting`` names it in the event's note and data (and makes its host an actor).
     """
     step = TRANSITIONS.get(action)
     _require(step is not None, _("Unknown action."))
@@ -187,7 +188,7 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
         "status": case.get_status_display(), "action": step.label})
     if system:
         _require(Actor.SYSTEM in step.actors, _("The system cannot take this action."))
-    elif not actors_for(user, case) & set(step.actors):
+    elif not actors_for(user, case, meeting) & set(step.actors):
         raise PermissionDenied(_("You may not %(action)s this case.") % {"action": step.label})
     note = (note or "").strip()
     _require(not step.needs_note or bool(note), _("Please write a note or reason."))
@@ -224,6 +225,9 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
         data["rating"] = rating
     elif action == "supervise":
         _require(not case.supervised, _("This case is already under supervision."))
+    if meeting is not None:
+        data.update(meeting=meeting.pk, meeting_title=meeting.title)
+        note = _("At %(meeting)s: %(note)s") % {"meeting": meeting.title, "note": note}
     workflow.apply(case, step, now, WorkCalendar(), rating=rating)
     case.save()
     event = CaseEvent.objects.create(case=case, action=action, from_status=before, to_status=case.status,

@@ -28,6 +28,19 @@ class Actor:
     REPORTER = "reporter"          # the person who reported it
     SUPERVISOR = "supervisor"      # street staff or district admin (督办)
     SYSTEM = "system"              # the background worker (deadlines)
+    MEETING_HOST = "meeting_host"  # a verifier of the case running a meeting whose unit covers it (``AtMeeting``)
+
+
+@dataclass(frozen=True)
+class AtMeeting:
+    """The meeting a step is taken at, as its host describes it (cases cannot import meetings).
+
+    ``area_code`` is the meeting's host unit: only a case under it can be settled there.
+    """
+
+    pk: int
+    title: str
+    area_code: str
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,7 @@ class Effects:
 
     stamp: tuple[str, ...] = ()        # times set to the moment of the step
     clear: tuple[str, ...] = ()        # fields emptied
+    fill: tuple[str, ...] = ()         # times set to the moment of the step if they are still empty
     flag: tuple[str, ...] = ()         # booleans set
     new_resolve_due: bool = False      # a fresh resolve deadline from the step (dispatch, escalate)
 
@@ -73,6 +87,11 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
                needs_note=True, effects=Effects(clear=("resolved_at",))),
     Transition("close", _("Close"), (S.VERIFIED,), S.CLOSED, (Actor.DISPATCHER,),
                effects=Effects(stamp=("closed_at",))),
+    # Solved on the spot: the meeting's recorded outcome is the resolution, and its host, who must be a
+    # verifier of the case (so not its resolver), verifies it in front of the attendees.
+    Transition("close_at_meeting", _("Closed at a meeting"), (S.REPORTED, S.ACCEPTED, S.DISPATCHED,
+               S.IN_PROGRESS, S.RESOLVED, S.VERIFIED), S.CLOSED, (Actor.MEETING_HOST,), needs_note=True,
+               effects=Effects(stamp=("closed_at",), fill=("accepted_at", "resolved_at"))),
     Transition("rate", _("Rate"), (S.RESOLVED, S.VERIFIED, S.CLOSED), None, (Actor.REPORTER,)),
     Transition("supervise", _("Put under supervision"), tuple(s for s in S.values if s not in
                (S.CLOSED, S.REJECTED)), None, (Actor.SUPERVISOR,), needs_note=True,
@@ -103,6 +122,9 @@ def _effects(case: Case, effects: Effects, at: dt.datetime, calendar: Calendar) 
         setattr(case, name, at)
     for name in effects.clear:
         setattr(case, name, None)
+    for name in effects.fill:
+        if getattr(case, name) is None:
+            setattr(case, name, at)
     for name in effects.flag:
         setattr(case, name, True)
     if effects.new_resolve_due:

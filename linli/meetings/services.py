@@ -26,7 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.cases.models import OPEN_STATUSES, Case, Category, Channel, HandlerLevel, Status
+from linli.cases.permissions import actors_for
 from linli.cases.services import CaseError, file_case, transition
+from linli.cases.workflow import Actor, AtMeeting
 from linli.core import roles
 from linli.core.codes import ancestor_codes, code_range
 from linli.core.scope import scope_for, scoped
@@ -501,6 +503,11 @@ def present_count(meeting: Meeting) -> int:
 
 # --- minutes: one outcome per item -------------------------------------------------------------------------------
 
+def at_meeting(meeting: Meeting) -> AtMeeting:
+    """How the case loop knows the meeting a step is taken at."""
+    return AtMeeting(pk=meeting.pk, title=meeting.title, area_code=meeting.area.code)
+
+
 def _loop(case: Case, action: str, user, **params) -> Case:
     """One step of the case loop; a refusal becomes the meeting's refusal (and rolls everything back)."""
     try:
@@ -563,30 +570,25 @@ def _assign(user, item: AgendaItem, *, level: str, department: Department | None
 
 
 def _solve(user, item: AgendaItem, note: str, photo) -> None:
-    """Solved on the spot: a linked open case is driven through the loop to resolved with this note."""
+    """Solved on the spot: a linked open case is closed through the loop's ``close_at_meeting`` step, with the
+    note (and the photo, if one is taken); the host verifies it, so the host must not be its resolver."""
     case = item.case
     if case is None or case.status in (Status.CLOSED, Status.REJECTED):
         return
-    meeting = item.meeting
-    if case.status == Status.REPORTED:
-        case = _loop(case, "accept", user, note=note)
-    if case.status == Status.ACCEPTED:
-        level = meeting.area.level if meeting.area.level in (
-            AreaLevel.GRID, AreaLevel.COMMUNITY, AreaLevel.STREET) else None
-        case = _loop(case, "dispatch", user, level=level, note=note)
-    if case.status in HANDLING:
-        photos = []
-        if photo is not None:
-            from linli.cases.models import CasePhoto
-            from linli.cases.photos import PhotoError, save_photo
+    where = at_meeting(item.meeting)
+    if Actor.MEETING_HOST not in actors_for(user, case, where):
+        raise MeetingError(_("This case cannot be closed at this meeting: it lies outside the meeting's unit, or "
+                             "you resolved it yourself and someone else must verify it."))
+    photos = []
+    if photo is not None:
+        from linli.cases.models import CasePhoto
+        from linli.cases.photos import PhotoError, save_photo
 
-            try:
-                photos = [save_photo(case, photo, kind=CasePhoto.Kind.RESULT, user=user)]
-            except PhotoError as exc:
-                raise MeetingError(exc.messages) from None
-        case = _loop(case, "resolve", user, note=note, photos=photos)
-    elif case.status == Status.VERIFIED:
-        _loop(case, "close", user, note=note)
+        try:
+            photos = [save_photo(case, photo, kind=CasePhoto.Kind.RESULT, user=user)]
+        except PhotoError as exc:
+            raise MeetingError(exc.messages) from None
+    _loop(case, "close_at_meeting", user, note=note, photos=photos, meeting=where)
 
 
 def _carry(item: AgendaItem, target: Meeting, source: str, user) -> AgendaItem:
@@ -610,8 +612,8 @@ def record_outcome(user, item: AgendaItem, *, outcome: str, summary: str = "", n
                    photo=None, now: dt.datetime | None = None) -> AgendaItem:
     """Record the item's one outcome, with its effect on the case loop.
 
-    - solved: what was done (``note``); a linked open case is resolved with that note (and the photo the
-      loop asks for); verification and closing follow the loop's own rule (another person verifies);
+    - solved: what was done (``note``); a linked open case is closed at the meeting with that note (the
+      loop's ``close_at_meeting``: the host verifies, so must not be the case's resolver; a photo is optional);
     - assigned: a case is filed (channel ``meeting``) or the linked one is taken, and dispatched to the
       handler (``level``, ``department``) with the meeting's ``deadline``;
     - escalated: ``target`` is ``series:<id>`` (a higher series: the item goes onto its next meeting, with

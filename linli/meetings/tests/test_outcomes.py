@@ -8,11 +8,20 @@ from django.utils import timezone
 
 from linli.cases.models import Case, CaseEvent, Channel, HandlerLevel, Message, Status
 from linli.cases.services import file_case, transition
+from linli.core import roles
 from linli.meetings import services
 from linli.meetings.models import AgendaItem, ItemSource, MeetingStatus, Outcome
 from linli.meetings.services import MeetingError
 
 from .conftest import at_meeting, jpeg
+
+
+def _photo(case):
+    import uuid
+
+    from linli.cases.models import CasePhoto
+
+    return CasePhoto.objects.create(case=case, kind="result", image="x.jpg", uuid=uuid.uuid4())
 
 
 def later(days: int = 10) -> dt.date:
@@ -123,24 +132,68 @@ def test_assigning_a_linked_case_dispatches_it(running, people, open_case):
     assert open_case.level == HandlerLevel.COMMUNITY
 
 
-def test_solved_on_the_spot_resolves_the_linked_case_with_the_note(running, people, open_case):
-    item = services.promote_case(people.staff, running, open_case)
+def test_solved_on_the_spot_closes_the_linked_case_at_the_meeting(running, people, open_case,
+                                                                 django_capture_on_commit_callbacks):
+    open_case.reporter = people.resident  # the proposer: the case's reporter
+    open_case.save(update_fields=["reporter"])
     transition(open_case, "accept", people.staff)
     transition(open_case, "dispatch", people.staff)
-    with pytest.raises(MeetingError):  # the loop wants a photo of the result
-        services.record_outcome(people.staff, item, outcome=Outcome.SOLVED, note="当场协调清走")
-    item.refresh_from_db()
-    assert item.outcome == ""
-    services.record_outcome(people.staff, item, outcome=Outcome.SOLVED, note="当场协调清走", photo=jpeg())
+    item = services.promote_case(people.staff, running, open_case)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_outcome(people.staff, item, outcome=Outcome.SOLVED, note="当场协调清走", photo=jpeg())
     open_case.refresh_from_db()
-    assert open_case.status == Status.RESOLVED
-    event = open_case.events.get(action="resolve")
-    assert event.note == "当场协调清走" and event.actor == people.staff and event.photos.count() == 1
-    # the loop's own rule follows: another person verifies, then it is closed
-    transition(open_case, "verify", people.street)
-    transition(open_case, "close", people.staff)
+    assert open_case.status == Status.CLOSED and open_case.closed_at and open_case.resolved_at
+    event = open_case.events.get(action="close_at_meeting")
+    assert event.actor == people.staff and event.from_status == Status.DISPATCHED
+    assert running.title in event.note and "当场协调清走" in event.note
+    assert event.data["meeting"] == running.pk and event.photos.count() == 1
+    # the proposer hears of it, from the meeting and from the case loop
+    texts = list(Message.objects.filter(recipient=people.resident).values_list("text", flat=True))
+    assert any("当场协调清走" in t for t in texts) and len(texts) == 2
+
+
+def test_solved_closes_a_reported_case_without_a_photo(running, people, open_case):
+    item = services.promote_case(people.staff, running, open_case)
+    services.record_outcome(people.staff, item, outcome=Outcome.SOLVED, note="已当场清理")
+    open_case.refresh_from_db()
+    assert open_case.status == Status.CLOSED and open_case.accepted_at is not None
+    assert list(open_case.events.values_list("action", flat=True)) == ["report", "close_at_meeting"]
+
+
+def test_the_resolver_cannot_close_the_case_at_the_meeting(running, people, open_case):
+    transition(open_case, "accept", people.staff)
+    transition(open_case, "dispatch", people.staff, level=HandlerLevel.COMMUNITY)
+    transition(open_case, "resolve", people.staff, note="已清理", photos=[_photo(open_case)])
+    item = services.promote_case(people.staff, running, open_case)
+    with pytest.raises(MeetingError):  # the loop's rule: the resolver does not verify
+        services.record_outcome(people.staff, item, outcome=Outcome.SOLVED, note="已清理")
+    item.refresh_from_db()
+    open_case.refresh_from_db()
+    assert item.outcome == "" and open_case.status == Status.RESOLVED
+    services.record_outcome(people.street, item, outcome=Outcome.SOLVED, note="会上确认已清理")
     open_case.refresh_from_db()
     assert open_case.status == Status.CLOSED
+
+
+def test_a_case_outside_the_meetings_unit_cannot_be_closed_there(running, people, tree, category, make_user):
+    # the district may promote a case of another street; the meeting of community A1 cannot close it
+    district = make_user("district", roles.DISTRICT_ADMIN, tree.district)
+    elsewhere = file_case(category=category, channel=Channel.H5, description="x", area=tree.h1)
+    item = services.promote_case(district, running, elsewhere)
+    with pytest.raises(MeetingError):
+        services.record_outcome(district, item, outcome=Outcome.SOLVED, note="已清理")
+    elsewhere.refresh_from_db()
+    item.refresh_from_db()
+    assert elsewhere.status == Status.REPORTED and item.outcome == ""
+    assert not elsewhere.events.filter(action="close_at_meeting").exists()
+
+
+def test_the_meeting_step_is_not_offered_outside_a_meeting(people, open_case):
+    from linli.cases.permissions import available_actions
+
+    with pytest.raises(PermissionDenied):
+        transition(open_case, "close_at_meeting", people.street, note="x")
+    assert "close_at_meeting" not in {t.action for t in available_actions(people.street, open_case)}
 
 
 def test_solved_free_item_needs_a_note(topic, people):
