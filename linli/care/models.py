@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.identifiers import mask_mobile
+from linli.core.money import yuan_cents
 from linli.people.models import Person
 from linli.places.models import Area, PartnerUnit
 
@@ -576,7 +577,7 @@ class HelpService(models.Model):
 
     @property
     def price_yuan(self) -> str:
-        return f"{self.price_fen // 100}.{self.price_fen % 100:02d}"
+        return yuan_cents(self.price_fen)
 
     @classmethod
     def scope_q(cls, scope) -> Q:

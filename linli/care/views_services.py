@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.money import yuan_cents
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
 
@@ -238,9 +239,9 @@ def errand_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_cancel": may_dispatch and errand.status in Errand.OPEN,
         "may_confirm": errand.status == Errand.Status.DONE and errands.may_confirm(user, errand) and not is_agent,
         "dispatch_form": DispatchForm(agents=agents), "complete_form": CompleteForm(), "reason_form": ReasonForm(),
-        "expected_change": errands.yuan(errand.advance_fen), "advance": errands.yuan(errand.advance_fen),
-        "spent": errands.yuan(errand.spent_fen) if errand.spent_fen is not None else None,
-        "change": errands.yuan(errand.change_fen) if errand.change_fen is not None else None,
+        "advance": yuan_cents(errand.advance_fen),
+        "spent": yuan_cents(errand.spent_fen) if errand.spent_fen is not None else None,
+        "change": yuan_cents(errand.change_fen) if errand.change_fen is not None else None,
     })
 
 

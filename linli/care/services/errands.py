@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from linli.cases.photos import PhotoError, inspect_upload
 from linli.core import roles
+from linli.core.money import yuan_cents
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person, RoleAssignment
 
@@ -26,10 +27,6 @@ from ..models import MAX_FEN, Errand, ErrandEvent
 from .access import CareError, manages
 
 DISPATCHERS = roles.STAFF_ROLES | roles.CARE_ROLES | roles.GRID_ROLES | {roles.HOTLINE_DUTY}
-
-
-def yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def _event(errand: Errand, action: str, user, note: str = "") -> None:
@@ -207,10 +204,10 @@ def complete(user, errand: Errand, *, note: str, spent_fen: int, change_fen: int
     due = expected_change(errand.advance_fen, spent_fen)
     if change_fen > due:
         raise CareError(_("The change cannot be more than the advance minus the money spent: %(due)s yuan.") % {
-            "due": yuan(due)})
+            "due": yuan_cents(due)})
     if change_fen < due:
         raise CareError(_("The change returned must be %(due)s yuan (advance %(advance)s − spent %(spent)s).") % {
-            "due": yuan(due), "advance": yuan(errand.advance_fen), "spent": yuan(spent_fen)})
+            "due": yuan_cents(due), "advance": yuan_cents(errand.advance_fen), "spent": yuan_cents(spent_fen)})
     if spent_fen and receipt is None:
         raise CareError(_("Add a photo of the receipt."))
     if receipt is not None:
@@ -224,7 +221,8 @@ def complete(user, errand: Errand, *, note: str, spent_fen: int, change_fen: int
     errand.spent_fen, errand.change_fen = spent_fen, change_fen
     errand.minutes_to_done = int((now - errand.created_at).total_seconds() // 60)
     errand.save()
-    _event(errand, "done", user, f"{note}（{_('spent')} {yuan(spent_fen)}，{_('change')} {yuan(change_fen)}）")
+    money = f"{_('spent')} {yuan_cents(spent_fen)}，{_('change')} {yuan_cents(change_fen)}"
+    _event(errand, "done", user, f"{note}（{money}）")
     return errand
 
 

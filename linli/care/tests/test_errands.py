@@ -73,6 +73,23 @@ def test_wrong_change_is_refused_and_changes_nothing(care, errand, spent, change
     assert errand.status == Errand.Status.ACCEPTED and errand.spent_fen is None and not errand.receipt
 
 
+def test_amounts_are_shown_by_the_one_money_formatter(care, settings, tmp_path):
+    """Refusals and the errand's history show yuan with two decimals and thousands (core.money.yuan_cents)."""
+    settings.MEDIA_ROOT = tmp_path
+    big = errands.create_errand(care.grid, care.recipient.person, kind=Errand.Kind.UTILITY,
+                                description="代缴全年物业费", advance_fen=250_000)
+    errands.dispatch(care.grid, big, care.agent.person)
+    errands.accept(care.agent, big)
+    with pytest.raises(CareError) as exc:
+        errands.complete(care.agent, big, note="已缴", spent_fen=123_456, change_fen=126_545, receipt=jpeg())
+    assert "1,265.44" in exc.value.messages[0]
+    with pytest.raises(CareError) as exc:
+        errands.complete(care.agent, big, note="已缴", spent_fen=123_456, change_fen=0, receipt=jpeg())
+    assert "1,265.44" in exc.value.messages[0] and "2,500.00" in exc.value.messages[0]
+    errands.complete(care.agent, big, note="已缴", spent_fen=123_456, change_fen=126_544, receipt=jpeg())
+    assert "1,234.56" in big.events.get(action="done").note
+
+
 def test_spending_above_the_advance_with_no_change_is_accepted(care, errand, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     errands.dispatch(care.grid, errand, care.agent.person)
