@@ -7,6 +7,8 @@ CODE = r"(?P<code>[0-9]{6}(?:[0-9]{3}){0,3})"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("article/", views.article_figures, name="article"),
+    path("article/<slug:key>/", views.article_rows, name="article_rows"),
     path("department/<int:pk>/", views.department_dashboard, name="department_dashboard"),
     path("department/<int:pk>/cases/", views.department_cases, name="department_cases"),
     path("department/<int:pk>/monthly/", views.department_monthly, name="department_monthly"),

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_GET
 from linli.core.scope import scope_for
 from linli.places.models import Area, AreaLevel
 
-from . import figures, presentation, public, services
+from linli.core.paging import page_by_id
+
+from . import article, figures, presentation, public, services
 from .forms import MonthForm, PeriodForm
 from .periods import KINDS
 
@@ -121,3 +123,23 @@ def public_street(request: HttpRequest, code: str) -> HttpResponse:
     if street is None:
         raise Http404
     return render(request, "reports/public.html", {"street": street, "f": public.public_figures(street)})
+
+
+@login_required
+@require_GET
+def article_figures(request: HttpRequest) -> HttpResponse:
+    _viewer(request)
+    return render(request, "reports/article.html", {"rows": article.article_figures()})
+
+
+@login_required
+@require_GET
+def article_rows(request: HttpRequest, key: str) -> HttpResponse:
+    """The rows behind one article figure, limited to the user's scope."""
+    _viewer(request)
+    figure = article.BY_KEY.get(key)
+    if figure is None or not figure.built:
+        raise Http404
+    qs = figure.rows_for(article.place_codes(), scope_for(request.user))
+    rows, next_key = page_by_id(qs, request.GET.get("after"), services.CASES_PAGE)
+    return render(request, "reports/article_rows.html", {"figure": figure, "rows": rows, "next_key": next_key})
