@@ -161,7 +161,8 @@ FIGURES: list[Figure] = [
            lambda c: Honour.objects.filter(level=Honour.Level.DISTRICT, title__contains=MOST_BEAUTIFUL),
            "person__area__code", related=("person",), exactly=4),
     Figure("zouma_solved", _("走马梁: problems collected and solved"), "116",
-           _("Closed cases in 走马梁社区 collected by the building heads and party members (source 走马二村楼栋长、党员收集)."),
+           _("Closed cases in 走马梁社区 collected by the building heads and party members "
+             "(source 走马二村楼栋长、党员收集)."),
            lambda c: Case.objects.filter(under("area__code", c.get(ZOUMALIANG)), status=Status.CLOSED,
                                          channel_ref=ZOUMA_COLLECTED), "area__code", exactly=116),
     Figure("pledges", _("走马梁: party members' pledges"), "50+", _("Pledges (承诺践诺) recorded in 走马梁社区."),

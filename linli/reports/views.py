@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
 from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
-from linli.core.scope import scope_for
-from linli.places.models import Area, AreaLevel
-
 from linli.core.models import Job
 from linli.core.paging import page_by_id
+from linli.core.scope import scope_for
+from linli.places.models import Area, AreaLevel
 
 from . import article, excel, figures, presentation, public, services, tasks
 from .forms import MonthForm, PeriodForm
