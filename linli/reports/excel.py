@@ -20,6 +20,7 @@ from .figures import KPI_FIELDS, Dashboard
 
 Cell = str | int | float | None
 Progress = Callable[[int, int], None]
+Sheet = tuple[str, list[str], list[list[Cell]]]
 
 
 def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Cell]]) -> None:
@@ -35,17 +36,18 @@ def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Cell]])
         ws.column_dimensions[get_column_letter(i)].width = max(10, min(60, 2 * longest + 4))  # CJK glyphs are wide
 
 
-def _cases(d: Dashboard) -> list[tuple[str, list[str], list[list[Cell]]]]:
+def _cases(d: Dashboard) -> list[Sheet]:
     if d.cases is None:
         return [(_("Cases"), [_("Figure"), _("Value")], [[_("No cases in this period."), None]])]
     c = d.cases
     k = c.kpis
-    tiles = [[_("Cases received"), k.received, c.previous.received], [_("Closed"), k.closed, c.previous.closed],
-             [_("Overdue now"), d.overdue_now, None]]
-    kpis = [[r.label, r.value, r.target, r.part, r.whole, r.previous] for r in c.rows]
+    tiles: list[list[Cell]] = [[_("Cases received"), k.received, c.previous.received],
+                               [_("Closed"), k.closed, c.previous.closed], [_("Overdue now"), d.overdue_now, None]]
+    kpis: list[list[Cell]] = [[r.label, r.value, r.target, r.part, r.whole, r.previous] for r in c.rows]
     statuses = [s for s, _label, _n in c.by_status]
     labels = dict((s, label) for s, label, _n in c.by_status)
-    timeline = [[b.day.isoformat(), *(b.counts.get(s, 0) for s in statuses), b.total] for b in c.timeline]
+    timeline: list[list[Cell]] = [[b.day.isoformat(), *(b.counts.get(s, 0) for s in statuses), b.total]
+                                  for b in c.timeline]
     return [
         (_("Cases"), [_("Figure"), _("This period"), _("Previous period")], tiles),
         (_("The five rates"), [_("Figure"), _("Rate (%)"), _("Target (%)"), _("Counted"), _("Of"),
@@ -56,25 +58,25 @@ def _cases(d: Dashboard) -> list[tuple[str, list[str], list[list[Cell]]]]:
     ]
 
 
-def _league(d: Dashboard) -> list[tuple[str, list[str], list[list[Cell]]]]:
+def _league(d: Dashboard) -> list[Sheet]:
     if not d.league:
         return []
     headers = [_("Unit"), _("Received"), _("Response rate"), _("Resolution rate"), _("Satisfaction rate"),
                _("Closure rate"), _("On-time closure rate"), _("Overdue now")]
-    rows = [[r.area.name, r.kpis.received, *(getattr(r.kpis, n) for n in KPI_FIELDS.values()), r.kpis.overdue_now]
-            for r in d.league]
+    rows: list[list[Cell]] = [[r.area.name, r.kpis.received, *(getattr(r.kpis, n) for n in KPI_FIELDS.values()),
+                               r.kpis.overdue_now] for r in d.league]
     return [(_("Units one level down"), headers, rows)]
 
 
-def _others(d: Dashboard) -> list[tuple[str, list[str], list[list[Cell]]]]:
+def _others(d: Dashboard) -> list[Sheet]:
     head = [_("Figure"), _("This period"), _("Previous period")]
-    sheets = []
+    sheets: list[Sheet] = []
     if d.meetings:
         m, p = d.meetings.now, d.meetings.previous
         names = [(_("Meetings held"), "held"), (_("Items raised"), "raised"), (_("Solved on the spot"), "on_the_spot"),
                  (_("Assigned"), "assigned"), (_("Escalated"), "escalated"), (_("Deferred"), "deferred"),
                  (_("Declined"), "declined"), (_("Closed on time"), "on_time"), (_("Handed on, still open"), "open")]
-        rows = [[label, getattr(m, n), getattr(p, n)] for label, n in names]
+        rows: list[list[Cell]] = [[label, getattr(m, n), getattr(p, n)] for label, n in names]
         sheets.append((_("Meetings and their outcomes"), head,
                        [*rows, [_("Solved (on the spot or closed)"), m.solved, p.solved]]))
     if d.volunteering:
@@ -85,10 +87,10 @@ def _others(d: Dashboard) -> list[tuple[str, list[str], list[list[Cell]]]]:
             [_("Points issued"), v.points.issued, v.points_previous.issued],
             [_("Points redeemed"), v.points.redeemed, v.points_previous.redeemed]]))
     if d.care:
-        n, p = d.care.now, d.care.previous
+        c, b = d.care.now, d.care.previous
         sheets.append((_("Visits and errands"), head, [
-            [_("Visits"), n.visits, p.visits], [_("Visit rate (%)"), n.visit_rate, p.visit_rate],
-            [_("Errands logged"), n.errands, p.errands], [_("Errands done"), n.errands_done, p.errands_done]]))
+            [_("Visits"), c.visits, b.visits], [_("Visit rate (%)"), c.visit_rate, b.visit_rate],
+            [_("Errands logged"), c.errands, b.errands], [_("Errands done"), c.errands_done, b.errands_done]]))
     if d.funds:
         f = d.funds
         sheets.append((_("Self-management funds"), [_("Figure"), _("Yuan")], [
@@ -100,7 +102,7 @@ def _others(d: Dashboard) -> list[tuple[str, list[str], list[list[Cell]]]]:
 
 def monthly_workbook(d: Dashboard, progress: Progress | None = None) -> bytes:
     """The dashboard ``d`` (a month) as an .xlsx file."""
-    sheets = [(_("Report"), [pgettext("workbook", "Item"), pgettext("workbook", "Value")],
+    sheets: list[Sheet] = [(_("Report"), [pgettext("workbook", "Item"), pgettext("workbook", "Value")],
                [[pgettext("workbook", "Unit"), d.unit.name], [_("Month"), d.period.label],
                 [_("Compared with"), d.period.previous.label]]),
               *_cases(d), *_league(d), *_others(d)]

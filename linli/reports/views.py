@@ -129,7 +129,7 @@ def _monthly_xlsx(request: HttpRequest, unit) -> HttpResponse:
         return _xlsx(excel.monthly_workbook(d), services.report_filename(unit, period))
     if request.method == "GET":
         return render(request, "reports/job.html", {"job": None, "unit": unit, "period": period})
-    job = Job.objects.create(kind=tasks.MONTHLY_KIND, created_by=request.user,
+    job = Job.objects.create(kind=tasks.MONTHLY_KIND, created_by_id=request.user.pk,
                              params={**services.unit_params(unit), "month": period.start.isoformat()})
     transaction.on_commit(lambda: tasks.monthly_report_task(job.pk))
     return redirect("reports:job", pk=job.pk)
@@ -159,7 +159,7 @@ def _own_job(request: HttpRequest, pk: int) -> Job:
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress of a monthly workbook; htmx polls it every second until it is finished."""
     job = _own_job(request, pk)
-    template = "reports/_job.html" if request.htmx else "reports/job.html"
+    template = "reports/_job.html" if request.headers.get("HX-Request") == "true" else "reports/job.html"
     return render(request, template, {"job": job, "finished": job.status in {Job.Status.DONE, Job.Status.FAILED}})
 
 
