@@ -73,6 +73,12 @@ def held_meetings(start: dt.date | None = None, end: dt.date | None = None) -> Q
     return qs
 
 
+def solved_items(start: dt.date | None = None, end: dt.date | None = None) -> QuerySet:
+    """The items ``Figures.solved`` counts: of held meetings, solved on the spot or handed on and closed."""
+    closed = Q(outcome__in=TRACKED, case__isnull=False, case__status__in=CLOSED)
+    return AgendaItem.objects.filter(meeting__in=held_meetings(start, end)).filter(Q(outcome=Outcome.SOLVED) | closed)
+
+
 def figures_by_series(series_ids: list[int], start: dt.date | None = None,
                       end: dt.date | None = None) -> dict[int, Figures]:
     """Figures of each series in one query (meetings joined to their items)."""

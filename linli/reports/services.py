@@ -110,3 +110,28 @@ def cases_page(user, unit: Area | Department, period: Period, filters: CaseFilte
         "id", "number", "status", "channel", "created_at", "closed_at", "overdue", "category", "category__name",
         "area", "area__name")
     return page_by_id(qs, after, CASES_PAGE)
+
+
+# --- the monthly workbook ---------------------------------------------------------------------------------------
+
+LARGE_LEVELS = (AreaLevel.DISTRICT, AreaLevel.STREET)
+
+
+def is_large(unit: Area | Department) -> bool:
+    """A street's or the district's workbook is made by the background worker."""
+    return isinstance(unit, Area) and unit.level in LARGE_LEVELS
+
+
+def unit_params(unit: Area | Department) -> dict[str, str | int]:
+    return {"department": unit.pk} if isinstance(unit, Department) else {"area": unit.code}
+
+
+def unit_from_params(user, params: dict) -> Area | Department:
+    """The unit a job was made for, if it is still in ``user``'s scope (else 404)."""
+    if params.get("department"):
+        return department_or_404(user, int(params["department"]))
+    return area_or_404(user, str(params.get("area", "")))
+
+
+def report_filename(unit: Area | Department, period: Period) -> str:
+    return f"{unit.name}月报{period.start:%Y-%m}.xlsx"

@@ -3,9 +3,11 @@ the same way and never beyond the user's scope, bad periods, empty states, query
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from linli.cases.models import Case
@@ -188,3 +190,20 @@ def test_dashboard_page_query_budget(client, tree, users, october, unit, django_
         assert client.get(url, params).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("reports:cases", args=[getattr(tree, unit).code]), params).status_code == 200
+
+
+
+def test_public_page_is_cached_and_links_the_case_map(client, tree, october, django_assert_max_num_queries):
+    url = reverse("reports:public", args=[tree.street_a.code])
+
+    def page():
+        html = client.get(url).content.decode()
+        return html[html.index("<h1"):html.index("</main>")]
+
+    first = page()
+    assert f"{reverse('cases:public_map')}?street={tree.street_a.pk}" in first
+    Case.objects.filter(number="202610000001").update(created_at=dt.datetime(2026, 8, 15, tzinfo=dt.UTC))
+    with django_assert_max_num_queries(2):  # the street, then the figures from the cache
+        assert page() == first
+    cache.clear()
+    assert page() != first
