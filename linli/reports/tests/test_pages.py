@@ -45,8 +45,12 @@ def test_a_user_outside_the_unit_gets_404(client, tree, users, october):
     login(client, users.dept)
     assert client.get(reverse("reports:department_dashboard", args=[tree.dept.pk])).status_code == 200
     assert client.get(reverse("reports:dashboard", args=[tree.g1.code])).status_code == 404
+    for name in ("department_cases", "department_monthly", "department_monthly_xlsx"):
+        assert client.get(reverse(f"reports:{name}", args=[tree.dept.pk])).status_code == 200
     login(client, users.staff)
     assert client.get(reverse("reports:department_dashboard", args=[tree.dept.pk])).status_code == 404
+    for name in ("department_cases", "department_monthly", "department_monthly_xlsx"):  # another unit's department
+        assert client.get(reverse(f"reports:{name}", args=[tree.dept.pk])).status_code == 404
     assert client.get(reverse("reports:dashboard", args=["500113001009"])).status_code == 404  # no such unit
     client.logout()
     assert client.get(reverse("reports:dashboard", args=[tree.g1.code])).status_code == 302
