@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from linli.cases.views.intake import category_suggest
 from linli.core import views as core_views
 from linli.core.forms import LoginForm
 from linli.home import views as home_views
@@ -28,7 +27,6 @@ urlpatterns = [
     path("funds/", include("linli.funds.urls")),
     path("meetings/", include("linli.meetings.urls")),
     path("reports/", include("linli.reports.urls")),
-    path("api/categories/suggest", category_suggest, name="category_suggest"),  # before the API's own routes
     path("api/", include("linli.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,6 +32,11 @@ class CodeName(Schema):
     name: str
 
 
+class CategorySuggestion(CodeName):
+    score: float = Field(description="How well the category fits the text, 0 to 1; the best one scores 1.",
+                         ge=0, le=1)
+
+
 class CategoryRef(CodeName):
     group: str | None = Field(None, description="Name of the top-level category.")
 

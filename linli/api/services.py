@@ -387,6 +387,13 @@ def act(case: Case, user, action: str, data: ActionInput, uploads: Sequence = ()
 
 # --- categories, grids, locate -------------------------------------------------------------------
 
+def category_suggestions(text: str) -> list[dict]:
+    """The catalogue categories suggested for a free text, best first, at most 5 (computed locally)."""
+    from linli.cases.suggest import suggest
+
+    return [{"code": s.code, "name": s.name, "score": s.score} for s in suggest(text)]
+
+
 def category_tree() -> list[dict]:
     """Active top-level categories with their active children (two queries)."""
     leaves = Prefetch("children", queryset=Category.objects.filter(active=True).select_related("department")

@@ -62,3 +62,51 @@ def test_locate_refuses_malformed_coordinates_in_chinese(actors, api_as, tree, p
     response = api_as(actors.reporter).get("/locate", params)
     assert response.status_code == status
     assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["detail"])
+
+
+# --- /api/categories/suggest ------------------------------------------------------------------------------
+
+@pytest.fixture
+def suggestions():
+    """The suggestion model learnt from this test's catalogue, and forgotten afterwards (it is cached)."""
+    from linli.cases.suggest import reset_cache
+
+    reset_cache()
+    yield
+    reset_cache()
+
+
+def test_suggestions_come_best_first_for_any_signed_in_user(actors, api_as, categories, client, suggestions):
+    url = "/api/categories/suggest"
+    assert client.get(url, {"text": "楼道里的井盖坏了"}).status_code == 401
+    body = api_as(actors.reporter).get("/categories/suggest", {"text": "小区门口的井盖坏了，很危险"}).json()
+    assert body[0]["code"] == "manhole-cover" and body[0]["score"] == 1
+    assert all(set(s) == {"code", "name", "score"} for s in body) and len(body) <= 5
+    assert [s["score"] for s in body] == sorted((s["score"] for s in body), reverse=True)
+    client.force_login(actors.reporter)  # the intake pages ask with the session
+    assert client.get(url, {"text": "小区门口的井盖坏了"}).json()[0]["code"] == "manhole-cover"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "hello world", "😀" * 100, "井盖" * 20_000, "<script>x</script>",
+                                  "1234", "Straßenlaterne kaputt"])
+def test_suggestions_never_fail(actors, api_as, categories, text, suggestions):
+    response = api_as(actors.reporter).get("/categories/suggest", {"text": text})
+    assert response.status_code == 200 and isinstance(response.json(), list) and len(response.json()) <= 5
+
+
+def test_control_characters_are_refused_with_a_message(actors, api_as):
+    response = api_as(actors.reporter).get("/categories/suggest", {"text": "井盖\x00"})
+    assert response.status_code == 400 and response.json()["detail"]  # the site-wide rule, never a 500
+
+
+def test_suggestion_refuses_two_texts_and_other_methods(actors, api_as, categories, suggestions):
+    api = api_as(actors.reporter)
+    assert api.get("/categories/suggest").json() == []
+    two = api.client.get("/api/categories/suggest?text=a&text=b", headers=api.headers)
+    assert two.status_code == 422 and two.json()["detail"]
+    assert api.post("/categories/suggest", {"text": "x"}).status_code == 405
+
+
+def test_suggestion_is_in_the_openapi_schema(actors, api_as):
+    paths = api_as(actors.reporter).get("/openapi.json").json()["paths"]
+    assert "get" in paths["/api/categories/suggest"]

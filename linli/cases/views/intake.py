@@ -221,21 +221,3 @@ def photo(request: HttpRequest, photo_uuid, thumb: bool = False) -> HttpResponse
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
     return response
-
-
-# --- category suggestion (GET /api/categories/suggest?text=...) ------------------------------------------------
-
-@require_GET
-def category_suggest(request: HttpRequest) -> HttpResponse:
-    """Ranked catalogue categories for a free text, best first, at most 5: ``[{code, name, score}]``."""
-    from django.http import JsonResponse
-
-    from ..suggest import MAX_TEXT, suggest
-
-    if not request.user.is_authenticated:
-        return JsonResponse({"detail": _("Sign in first.")}, status=401)
-    texts = request.GET.getlist("text")
-    if len(texts) > 1:
-        return JsonResponse({"detail": _("Give one text.")}, status=422)
-    text = (texts[0] if texts else "")[: MAX_TEXT * 4]
-    return JsonResponse([{"code": s.code, "name": s.name, "score": s.score} for s in suggest(text)], safe=False)

@@ -96,19 +96,6 @@ def test_suggestion_never_fails(text):
     assert [s.score for s in result] == sorted((s.score for s in result), reverse=True)
 
 
-@pytest.mark.django_db
-def test_suggest_api(client, people):
-    url = reverse("category_suggest")
-    assert client.get(url, {"text": "楼道堆满杂物"}).status_code == 401
-    client.force_login(people.resident)
-    body = client.get(url, {"text": "楼道里有人拉飞线给电瓶车充电"}).json()
-    assert body[0]["code"] == "wiring" and set(body[0]) == {"code", "name", "score"} and len(body) <= 5
-    assert client.get(url).json() == []
-    assert client.get(url, {"text": "x" * 100_000}).status_code == 200
-    assert client.get(url + "?text=a&text=b").status_code == 422
-    assert client.post(url, {"text": "x"}).status_code == 405
-
-
 # --- the paste page --------------------------------------------------------------------------------------------
 
 def _split(client, paste, area, group="一网格7栋住户群"):
