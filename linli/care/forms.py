@@ -16,6 +16,13 @@ from .models import MAX_FEN, Alert, CareCategory, Errand, Risk, Visit
 TEXT = {"max_length": _("Keep it under %(limit_value)d characters.")}
 
 
+def case_category() -> CategoryField:
+    """The category of a case filed from care, its choices named with their parent in one query."""
+    field = CategoryField(required=False)
+    field.queryset = field.queryset.select_related("parent")
+    return field
+
+
 class YuanField(forms.CharField):
     """An amount in yuan with at most two decimals, cleaned to integer fen."""
 
@@ -135,7 +142,7 @@ class NeedForm(forms.Form):
         ("errand", _("an errand")), ("case", _("a case")), ("wish", _("a micro-wish"))])
     text = forms.CharField(label=_("What is needed"), max_length=300, required=False, error_messages=TEXT)
     errand_kind = forms.ChoiceField(label=_("Errand"), choices=Errand.Kind.choices, required=False)
-    category = CategoryField(required=False)
+    category = case_category()
 
 
 class AlertForm(forms.Form):
@@ -184,7 +191,7 @@ class CallForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), max_length=500, error_messages=TEXT,
                             widget=forms.Textarea(attrs={"rows": 2}))
     errand_kind = forms.ChoiceField(label=_("Errand"), choices=Errand.Kind.choices, required=False)
-    category = CategoryField(required=False)
+    category = case_category()
     service = forms.TypedChoiceField(label=_("Service"), coerce=int, required=False, empty_value=None)
     date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

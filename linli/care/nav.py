@@ -1,6 +1,6 @@
 """Care links: the care list, visits due, alerts and figures for those who manage care; the carer's visits;
-the hotline (with "you are on duty: log a call" on the home page of the person on duty); the agent's
-errands; the six helps.  The navigation bar costs no query: only the home page asks who is on duty."""
+the hotline; the agent's errands.  No query: the home page of the person on duty shows the call form
+itself (``care.desk.duty_desk``)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,6 @@ def care_links(context: NavContext):
     scope = context.scope
     manager = scope.everything or bool(scope.roles & MANAGER_ROLES)
     hotline = manager or scope.has_role(roles.HOTLINE_DUTY)
-    # Only on the home page (the navigation bar costs no query) and only for those on the roster (one query).
-    if scope.has_role(roles.HOTLINE_DUTY) and context.grid_names is not None and scope.person_id:
-        from .services.hotline import duty_now_of
-
-        if duty_now_of(scope.person_id) is not None:
-            yield Section(_("On hotline duty: log a call"), _("You are on duty now: the call form is here"),
-                          url("care:hotline"), "care-on-duty")
     if manager:
         yield Section(_("Care recipients"), _("Elderly and disabled people on a visit plan, their carers; the "
                                               "hotline, errands, six helps and figures are tabs inside"),

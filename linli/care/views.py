@@ -62,6 +62,15 @@ def fail(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def form_errors(request: HttpRequest, form) -> None:
+    """A form's errors as messages (the page redirects), each naming its field."""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for e in errors:
+            messages.error(request, _("%(field)s: %(error)s") % {"field": field.label, "error": e}
+                           if field is not None and field.label else e)
+
+
 def require_manager(request: HttpRequest) -> None:
     if not access.is_manager(scope_for(request.user)):
         raise Http404
@@ -236,9 +245,7 @@ def health_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The health note was added."))
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        form_errors(request, form)
     return redirect("care:recipient_detail", pk=recipient.pk)
 
 
@@ -257,9 +264,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The emergency contact was added."))
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        form_errors(request, form)
     return redirect("care:recipient_detail", pk=recipient.pk)
 
 
@@ -304,9 +309,7 @@ def pair_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The carer was paired."))
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        form_errors(request, form)
     return redirect("care:recipient_detail", pk=recipient.pk)
 
 
@@ -422,9 +425,7 @@ def visit_need(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = NeedForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        form_errors(request, form)
         return redirect("care:visit_detail", pk=visit.pk)
     data = form.cleaned_data
     try:

@@ -18,6 +18,7 @@ from linli.core.money import yuan_cents
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
 
+from . import desk
 from .forms import (
     BookForm,
     CallForm,
@@ -33,14 +34,7 @@ from .models import Call, DutySlot, Errand, HelpBooking, HelpService
 from .services import access, errands, helps
 from .services import hotline as hotline_rules
 from .services.access import CareError
-from .views import fail, page, pick_person
-
-
-def _form_errors(request: HttpRequest, form) -> None:
-    for errors in form.errors.values():
-        for e in errors:
-            messages.error(request, e)
-
+from .views import fail, form_errors, page, pick_person
 
 # --- hotline ----------------------------------------------------------------------------------------------------
 
@@ -66,22 +60,25 @@ def hotline(request: HttpRequest) -> HttpResponse:
     shifts = hotline_rules.roster(area, first, 7)
     days = [(first + dt.timedelta(days=n), [s for s in shifts if s.date == first + dt.timedelta(days=n)])
             for n in range(7)]
-    found = hotline_rules.find_person(request.user, request.GET.get("q", ""), area) if request.GET.get("q") else None
-    services = list(HelpService.objects.filter(active=True, area__code__in=[area.code[:9], area.code]).select_related(
-        "provider"))
     may_call = hotline_rules.may_take_calls(request.user, area)
     calls = (Call.objects.filter(area=area) if may_call else scoped(Call.objects.filter(area=area), request.user)
              ).select_related("person", "taken_by__person")
     context = {
-        "areas": areas, "area": area, "days": days, "week": week, "today": today, "found": found,
-        "q": request.GET.get("q", "")[:50], "on_duty": hotline_rules.on_duty(area),
-        "me_on_duty": hotline_rules.duty_now(request.user),
+        "areas": areas, "area": area, "days": days, "week": week, "today": today,
+        "on_duty": hotline_rules.on_duty(area), "me_on_duty": hotline_rules.duty_now(request.user),
         "may_call": may_call, "may_plan": hotline_rules.may_plan_roster(request.user, area),
-        "call_form": CallForm(areas=areas, services=services, initial={"area": area.pk}) if may_call else None,
+        **(desk.desk(request.user, area, areas, request.GET.get("q", "")) if may_call else {"area": area}),
         "slot_form": SlotForm(areas=areas, initial={"area": area.pk}), "swap_form": SwapForm(),
         **page(calls, request, {"area": area.pk, "week": week}),
     }
     return render(request, "care/hotline.html", context)
+
+
+def _back(request: HttpRequest, area_pk: int | None = None) -> HttpResponse:
+    """Back to where the call form was: the home page of the person on duty, or the hotline page."""
+    if request.POST.get("back") == desk.HOME:
+        return redirect("home")
+    return redirect(reverse("care:hotline") + (f"?area={area_pk}" if area_pk else ""))
 
 
 @login_required
@@ -93,15 +90,15 @@ def call_new(request: HttpRequest) -> HttpResponse:
     if not areas:
         raise Http404
     if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("care:hotline")
+        form_errors(request, form)
+        return _back(request)
     data = form.cleaned_data
     area = next(a for a in areas if a.pk == data["area"])
     person = hotline_rules.hotline_people(request.user, area).select_related(
         "area", "household__unit__building").filter(pk=data["person"]).first()
     if person is None:
         messages.error(request, _("No such person in your area."))
-        return redirect(reverse("care:hotline") + f"?area={area.pk}")
+        return _back(request, area.pk)
     service = services.filter(pk=data["service"]).first() if data.get("service") else None
     try:
         _call, made = hotline_rules.log_call(
@@ -111,11 +108,11 @@ def call_new(request: HttpRequest) -> HttpResponse:
             date=data.get("date"))
     except CareError as exc:
         fail(request, exc)
-        return redirect("care:hotline")
+        return _back(request, area.pk)
     messages.success(request, _("The call was logged."))
     if isinstance(made, Errand):
         return redirect("care:errand_detail", pk=made.pk)
-    return redirect("care:hotline")
+    return _back(request, area.pk)
 
 
 @login_required
@@ -140,7 +137,7 @@ def slot_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The duty was added to the roster."))
     else:
-        _form_errors(request, form)
+        form_errors(request, form)
     return redirect("care:hotline")
 
 
@@ -149,7 +146,7 @@ def slot_new(request: HttpRequest) -> HttpResponse:
 def swap_new(request: HttpRequest) -> HttpResponse:
     form = SwapForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return redirect("care:hotline")
     data = form.cleaned_data
     areas = hotline_rules.hotline_areas(request.user)
@@ -267,7 +264,7 @@ def errand_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "complete":
             form = CompleteForm(request.POST, request.FILES)
             if not form.is_valid():
-                _form_errors(request, form)
+                form_errors(request, form)
                 return redirect("care:errand_detail", pk=errand.pk)
             data = form.cleaned_data
             errands.complete(user, errand, note=data["note"], spent_fen=data["spent"], change_fen=data["change"],
@@ -342,7 +339,7 @@ def help_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "deliver":
             form = DeliverForm(request.POST)
             if not form.is_valid():
-                _form_errors(request, form)
+                form_errors(request, form)
                 return redirect("care:helps")
             helps.deliver(request.user, booking, **form.cleaned_data)
         elif action == "cancel":

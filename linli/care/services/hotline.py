@@ -37,12 +37,16 @@ def may_plan_roster(user, area: Area) -> bool:
 
 
 def may_take_calls(user, area: Area) -> bool:
-    """Hotline duty of the area's community, its staff, care and grid workers."""
+    """Hotline duty of the area's community, its staff, care and grid workers over it, and whoever sits its
+    roster now (a grid worker of one of its grids, say)."""
     scope = scope_for(user)
     if scope.everything or (scope.roles & (roles.STAFF_ROLES | roles.CARE_ROLES | roles.GRID_ROLES)
                             and scope.covers_code(area.code)):
         return True
-    return errand_rules._hotline_covers(user, area.code)
+    if errand_rules._hotline_covers(user, area.code):
+        return True
+    slot = duty_now(user) if scope.roles & DUTY_ROLES else None
+    return slot is not None and slot.area_id == area.pk
 
 
 def hotline_areas(user) -> QuerySet:

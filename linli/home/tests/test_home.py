@@ -165,10 +165,10 @@ def test_home_page_query_count_does_not_grow_with_grids(client, tree, make_user,
 
     user = make_user("w", "grid_worker", tree.g1)
     client.force_login(user)
-    with django_assert_max_num_queries(6):  # session, user, roles, grids, unread messages, savepoint headroom
+    with django_assert_max_num_queries(7):  # session, user, roles, grids, hotline duty now, unread messages, headroom
         client.get(reverse("home"))
     for n in range(3, 13):
         grid = Area.objects.create(level="grid", code=f"500113001001{n:03d}", name=f"{n}网格", parent=tree.comm_a1)
         RoleAssignment.objects.create(person=user.person, role="grid_worker", area=grid, starts_on="2020-01-01")
-    with django_assert_max_num_queries(6):  # session, user, roles, grids, unread messages, savepoint headroom
+    with django_assert_max_num_queries(7):  # session, user, roles, grids, hotline duty now, unread messages, headroom
         assert client.get(reverse("home")).status_code == 200
