@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .admin_site import ReadOnlyAdmin
 from .forms import AdminLoginForm
 from .models import AuditEntry, Job, User
 from .scope import scope_for
@@ -41,7 +42,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ReadOnlyAdmin):
     """Background jobs are written by the worker only: the admin shows them, nobody edits them."""
 
     list_display = ("id", "kind", "status", "percent_done", "created_by", "created_at", "finished_at")
@@ -54,18 +55,9 @@ class JobAdmin(admin.ModelAdmin):
     def percent_done(self, obj: Job) -> str:
         return f"{obj.percent}%"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit log, read-only, for those the admin site lets in (district administrators, superusers)."""
 
     list_display = ("at", "username", "ip", "method", "action", "target", "status", "path")
@@ -90,12 +82,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.admin_site.has_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

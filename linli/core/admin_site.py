@@ -98,3 +98,16 @@ class MaskedFieldsMixin:
     def get_fields(self, request, obj=None):
         fields = [f for f in super().get_fields(request, obj) if f not in self.masked_fields]
         return [*fields, *(d for d in self._masked_displays if d not in fields)]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that shows rows and never adds, changes or deletes them (logs, background jobs)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

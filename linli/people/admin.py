@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from linli.core.admin_site import MaskedFieldsMixin
+from linli.core.admin_site import MaskedFieldsMixin, ReadOnlyAdmin
 from linli.core.identifiers import mask_id_number, mask_mobile
 
 from .models import (
@@ -143,7 +143,7 @@ class ContributionEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnmaskLog)
-class UnmaskLogAdmin(admin.ModelAdmin):
+class UnmaskLogAdmin(ReadOnlyAdmin):
     """The access log is written by the unmask service only; nobody edits or deletes it here."""
 
     list_display = ("at", "user", "person", "field", "reason", "ip")
@@ -151,12 +151,3 @@ class UnmaskLogAdmin(admin.ModelAdmin):
     list_filter = ("field", "at")
     search_fields = ("person__name", "user__username", "reason")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
