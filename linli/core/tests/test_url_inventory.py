@@ -101,9 +101,9 @@ URLS: dict[str, object] = {
     **{f"open311:{n}": PUBLIC for n in ("discovery", "services", "service", "requests", "request",
                                         "request-singular", "token")},
     # the JSON API: see API below
-    "category_suggest": OWN, "api:openapi-json": PUBLIC, "api:openapi-view": PUBLIC, "api:api-root": PUBLIC,
+    "api:openapi-json": PUBLIC, "api:openapi-view": PUBLIC, "api:api-root": PUBLIC,
     **{f"api:{n}": "api" for n in ("list_cases", "create_case", "get_case", "take_action", "rate_case",
-                                   "case_photo", "categories", "grids", "locate", "kpis")},
+                                   "case_photo", "categories", "category_suggest", "grids", "locate", "kpis")},
 }
 # Object pages of the apps above cases: scoped through get_scoped_or_404, tested in their own apps.
 URLS |= {f"volunteering:{n}": APP for n in (
@@ -133,7 +133,8 @@ URLS |= {"meetings:public": PUBLIC, "meetings:calendar_feed": PUBLIC}
 
 # Every operation of the JSON API (django-ninja): OWN (a scoped list or a look-up) or an object, tried below.
 API: dict[str, object] = {
-    "list_cases": OWN, "create_case": OWN, "categories": OWN, "grids": OWN, "locate": OWN, "kpis": OWN,
+    "list_cases": OWN, "create_case": OWN, "categories": OWN, "category_suggest": OWN, "grids": OWN, "locate": OWN,
+    "kpis": OWN,
     "get_case": obj("case", number), "take_action": obj("case", number), "rate_case": obj("case", number),
     "case_photo": APP,
 }
