@@ -222,7 +222,8 @@ else:
                           "LOCATION": str(LINLI_HOME / "cache"), "OPTIONS": {"MAX_ENTRIES": 20000}}}
 
 # --- Hooks: what the apps above cases do after a case step (see linli/cases/hooks.py) ---------
-LINLI_CASE_HOOKS = {"verify": ["linli.points.earning.on_case_verified"]}
+LINLI_CASE_HOOKS = {"verify": ["linli.points.earning.on_case_verified"],
+                    "close_at_meeting": ["linli.points.earning.on_case_verified"]}
 # What the apps above people erase when a person is anonymised on request (see linli/people/privacy.py).
 LINLI_PERSON_HOOKS = {"anonymise": ["linli.cases.privacy.anonymise_reporter"]}
 

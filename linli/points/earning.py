@@ -102,9 +102,13 @@ def _award_revisable(scheme: Scheme | None, person: Person | None, amount: int, 
                       source_ref=source_ref, reason=reason, user=user)
 
 
+# The case steps that verify a case: a verifier's check, or a meeting that closes it on the spot.
+VERIFYING_ACTIONS = ("verify", "close_at_meeting")
+
+
 def award_verified_case(case: Case) -> Transfer | None:
-    """Points for reporting a case, once it has been verified (never on filing)."""
-    if not case.events.filter(action="verify").exists():
+    """Points for reporting a case, once it has been verified or closed at a meeting (never on filing)."""
+    if not case.events.filter(action__in=VERIFYING_ACTIONS).exists():
         return None
     reporter = case.reporter
     person = getattr(reporter, "person", None) if reporter is not None else None
@@ -208,7 +212,7 @@ def award_by_hand(user: User, person: Person, amount: int, *, reason: str, reque
 # ---- hook called by the cases app ------------------------------------------------------------------------
 
 def on_case_verified(case: Case, event: object) -> None:
-    """``LINLI_CASE_HOOKS["verify"]``: a verified case earns its reporter points.
+    """``LINLI_CASE_HOOKS["verify"]`` and ``["close_at_meeting"]``: a verified case earns its reporter points.
 
     Runs in the verification's transaction, inside a savepoint: if the award is refused, the case is
     still verified (the refusal is logged) and can be awarded again later (the key keeps it to once).

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from linli.cases.models import CasePhoto, Category, CategoryKind, HandlerLevel
 from linli.cases.services import file_case, transition
+from linli.cases.workflow import AtMeeting
 from linli.core.models import User
 from linli.people.models import WorkerProfile
 from linli.points import earning, ledger, tasks
@@ -58,6 +59,16 @@ def test_filing_a_case_earns_nothing_until_it_is_verified(people, category, tree
     transition(case, "verify", people.worker2)
     t = Transfer.objects.get(source="case")
     assert (t.key, t.amount, t.source_ref) == (f"case:{case.number}", scheme.points_per_verified_case, case.number)
+    assert _balance(people.reporter.person) == scheme.points_per_verified_case
+
+
+def test_a_case_closed_at_a_meeting_earns_like_a_verified_one(people, category, tree, scheme):
+    case = file_case(category=category, channel="h5", description="井盖松动", reporter=people.reporter, area=tree.g1)
+    transition(case, "accept", people.community)
+    meeting = AtMeeting(pk=1, title="逢四说事", area_code=tree.comm_a1.code)
+    transition(case, "close_at_meeting", people.community, note="会上协调修好", meeting=meeting)
+    t = Transfer.objects.get(source="case")
+    assert (t.key, t.amount) == (f"case:{case.number}", scheme.points_per_verified_case)
     assert _balance(people.reporter.person) == scheme.points_per_verified_case
 
 
