@@ -106,11 +106,15 @@ def _id_number(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise CellError(_("The ID-card number was stored as a number, which loses its last digits; "
                           "format the column as text and type it again."))
-    text = normalise_id_number(str(value))
+    return _validated(normalise_id_number(str(value)), validate_id_number)
+
+
+def _validated(text: str, validate: Callable[[str], None]) -> str:
+    """``text`` checked by ``validate`` (a Django validator); empty and masked values pass as they are."""
     if not text or "*" in text:
         return text
     try:
-        validate_id_number(text)
+        validate(text)
     except ValidationError as exc:
         raise CellError(" ".join(exc.messages)) from None
     return text
@@ -121,14 +125,7 @@ def _mobile(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = normalise_mobile(str(value))
-    if not text or "*" in text:
-        return text
-    try:
-        validate_mobile(text)
-    except ValidationError as exc:
-        raise CellError(" ".join(exc.messages)) from None
-    return text
+    return _validated(normalise_mobile(str(value)), validate_mobile)
 
 
 def _choice(value: Any, choices: dict[str, Any], column: str) -> str:
