@@ -9,6 +9,7 @@ first case.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -78,9 +79,8 @@ def next_level(case: Case) -> str | None:
     return ESCALATION_ORDER[index + 1] if index + 1 < len(ESCALATION_ORDER) else None
 
 
-def _next_number(street: Area) -> str:
-    today = timezone.localdate()
-    key = f"{street.code}{today:%Y%m%d}"
+def _next_number(street: Area, day: dt.date) -> str:
+    key = f"{street.code}{day:%Y%m%d}"
     counter, _created = CaseCounter.objects.get_or_create(key=key)
     CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db()
@@ -120,14 +120,19 @@ def file_case(*, category: Category, channel: str, description: str, reporter=No
               lat: float | None = None, lng: float | None = None, area: Area | None = None,
               address: str = "", client_token: str | None = None, caller_name: str = "",
               callback_phone: str = "", channel_ref: str = "", actor=_REPORTER,
-              event_data: dict | None = None) -> Case:
+              event_data: dict | None = None, reported_at: dt.datetime | None = None) -> Case:
     """Record a report from any channel, locate it, number it, route it and start its deadlines, and
     tell its handlers (messages and group robots) once the transaction commits.
 
     ``actor`` is who entered it (the reporter unless staff took it down; ``None`` for an anonymous or
     machine report) and ``event_data`` what the filing event records besides the channel.  A retried
     submit with the same ``client_token`` returns the case the first one created and tells nobody again.
+    ``reported_at`` is when the report was made if it is entered afterwards (from a meeting's minutes or a
+    paper ledger): the number, the first deadline and the filing event take that time.
     """
+    now = timezone.now()
+    if reported_at is not None and reported_at > now:
+        raise CaseError(_("A report cannot be dated in the future."))
     if client_token:
         existing = Case.objects.filter(client_token=client_token).first()
         if existing is not None:
@@ -144,9 +149,10 @@ def file_case(*, category: Category, channel: str, description: str, reporter=No
         raise CaseError(_("This place is outside every grid we serve; pick the place on the map."))
     street = area.ancestor(AreaLevel.STREET)
     target = route(category, area)
-    now = timezone.now()
+    now = reported_at or now
     case = Case(
-        number=_next_number(street), category=category, channel=channel, channel_ref=channel_ref,
+        number=_next_number(street, timezone.localdate(now)), category=category, channel=channel,
+        channel_ref=channel_ref,
         description=description, lat=lat, lng=lng, address=address, area=area, street=street,
         level=target.level, handler_area=target.area, handler_department=target.department,
         reporter=reporter, caller_name=caller_name, callback_phone=callback_phone,
@@ -163,6 +169,10 @@ def file_case(*, category: Category, channel: str, description: str, reporter=No
     event = CaseEvent.objects.create(case=case, action="report", to_status=Status.REPORTED,
                                      actor=reporter if actor is _REPORTER else actor,
                                      data={"channel": channel, **(event_data or {})})
+    if reported_at is not None:  # both times are stamped on save: set them to the report's own
+        Case.objects.filter(pk=case.pk).update(created_at=now)
+        CaseEvent.objects.filter(pk=event.pk).update(at=now)
+        case.created_at = event.at = now
     after_commit(event)
     return case
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core.dbstats import refresh_planner_statistics
 from linli.people.models import ContributionEntry, PartyRecord, Person, RoleAssignment, Training, WorkerProfile
 from linli.places.models import Area, Department
 
@@ -160,18 +161,18 @@ def load_demo(reset: bool = False, stdout: TextIO | TextIOBase | None = None,
             summary = DemoSummary(created=False, figures=headline_figures())
         else:
             if district is not None:
+                refresh_planner_statistics()  # the demo's rows may be fresh (a reset right after a load)
                 delete_demo()
             from linli.cases.catalogue import seed_categories
 
             seed_categories()  # the catalogue may be missing (e.g. a flushed test database)
             counts = _build(seed)
-            counts.update(build_cases(seed + 1))
-            counts.update(build_points(seed + 2))
-            counts.update(build_volunteering(seed + 3))
-            counts.update(build_stations(seed + 4))
-            counts.update(build_funds(seed + 5))
-            counts.update(build_care(seed + 4))
-            counts.update(build_meetings(seed + 4))
+            # Each part reads what the ones before wrote: fresh statistics keep those reads fast on PostgreSQL.
+            for build, offset in ((build_cases, 1), (build_points, 2), (build_volunteering, 3), (build_stations, 4),
+                                  (build_funds, 5), (build_care, 4), (build_meetings, 4)):
+                refresh_planner_statistics()
+                counts.update(build(seed + offset))
+            refresh_planner_statistics()
             summary = DemoSummary(created=True, counts=counts, figures=headline_figures())
     summary.seconds = time.perf_counter() - started
     if stdout is not None:

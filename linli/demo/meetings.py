@@ -24,7 +24,7 @@ from collections import defaultdict
 from django.db.models import Q
 from django.utils import timezone
 
-from linli.cases.models import Case, CaseEvent, Category, Channel, HandlerLevel, Status
+from linli.cases.models import Case, Category, Channel, HandlerLevel, Status
 from linli.cases.services import file_case, transition
 from linli.core.models import User
 from linli.meetings import services
@@ -380,9 +380,8 @@ def _assign_lift(item: AgendaItem, department: Department | None, user: User, ca
     # Entered by the council's staff, like every meeting case of the cases demo (no reporter on the case: the
     # proposer hears from the meeting); the report event says who entered it, at the case's own time.
     case = file_case(category=category, channel=Channel.MEETING, description=f"{item.title}（{COUNCIL_NAME}交办）",
-                     area=item.area, channel_ref=COUNCIL_NAME)
-    CaseEvent.objects.filter(case=case, action="report").update(
-        at=case.created_at, actor=user, data={"channel": Channel.MEETING, "entered_by": user.pk})
+                     area=item.area, channel_ref=COUNCIL_NAME, actor=user, event_data={"entered_by": user.pk},
+                     reported_at=at + dt.timedelta(minutes=40))  # during the council, in working hours
     transition(case, "accept", user, note="党群议事会受理")
     event = transition(case, "dispatch", user, level=HandlerLevel.DEPARTMENT, unit=department,
                        note="党群议事会交办区住建委，60天内答复")

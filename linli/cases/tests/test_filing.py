@@ -60,3 +60,25 @@ def test_duplicates_within_50_m_and_7_days(categories, tree):
     assert near == [base] and far == [] and other_category == []
     Case.objects.filter(pk=base.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
     assert suspected_duplicates(categories.manhole, 29.4010, 106.5010) == []
+
+
+def test_a_report_entered_afterwards_keeps_its_own_day_number_and_deadline(categories, tree):
+    from linli.cases.models import CaseEvent
+
+    today = file_case(category=categories.manhole, channel="h5", description="今天", area=tree.g1)
+    when = timezone.now() - dt.timedelta(days=3)
+    late = file_case(category=categories.manhole, channel="meeting", description="会上提出", area=tree.g1,
+                     reported_at=when)
+    late.refresh_from_db()
+    assert late.number == f"500113001{timezone.localtime(when):%Y%m%d}0001"
+    assert late.created_at == when and CaseEvent.objects.get(case=late, action="report").at == when
+    assert late.accept_due < today.accept_due
+    assert file_case(category=categories.manhole, channel="h5", description="又一件", area=tree.g1).number \
+        == today.number[:-4] + "0002"  # today's serial is not disturbed
+
+
+def test_a_report_dated_in_the_future_is_refused(categories, tree):
+    with pytest.raises(CaseError, match="future|晚于现在"):
+        file_case(category=categories.manhole, channel="h5", description="x", area=tree.g1,
+                  reported_at=timezone.now() + dt.timedelta(hours=1))
+    assert Case.objects.count() == 0

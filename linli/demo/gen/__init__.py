@@ -26,6 +26,7 @@ from django.db.models import DateField, Model
 
 from linli.cases.catalogue import seed_categories
 from linli.cases.models import Case, CaseEvent, Category, HandlerLevel, Status
+from linli.core.dbstats import refresh_planner_statistics
 from linli.people.models import Person
 from linli.places.models import Area, AreaLevel
 from linli.points.models import Account, AccountKind, Scheme, Transfer
@@ -295,6 +296,7 @@ def generate(scale: str, seed: int = 1, out: TextIO | None = sys.stderr) -> dict
         _cases(rng, s, grids, grid_street, grid_community, progress)
         _points(rng, s, district, person_ids, progress)
         _services(rng, s, grids, person_ids, progress)
+        refresh_planner_statistics()
     progress.close()
     return counts()
 
