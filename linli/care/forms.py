@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.cases.forms import CategoryField
 
-from .models import MAX_FEN, Alert, CareCategory, Errand, Risk, Visit
+from .models import MAX_FEN, Alert, CareCategory, Errand, Outreach, Risk, Visit
 
 TEXT = {"max_length": _("Keep it under %(limit_value)d characters.")}
 
@@ -249,3 +249,19 @@ class MonthForm(forms.Form):
             if 2000 <= year <= 2100:
                 return dt.date(year, month, 1)
         return timezone.localdate().replace(day=1)
+
+
+class OutreachForm(forms.Form):
+    """Record a volunteering activity as a 微孝 free clinic, home-visit day or class, and who ran it."""
+
+    activity = forms.ModelChoiceField(label=_("Volunteer activity"), queryset=None)
+    kind = forms.ChoiceField(label=_("Outreach"), choices=Outreach.Kind.choices)
+    partners = forms.ModelMultipleChoiceField(label=_("Partner units"), queryset=None, required=False)
+    departments = forms.ModelMultipleChoiceField(label=_("Departments"), queryset=None, required=False)
+
+    def __init__(self, *args, activities, partners, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = activities
+        self.fields["activity"].label_from_instance = lambda a: f"{timezone.localtime(a.starts_at):%Y-%m-%d} {a.title}"
+        self.fields["partners"].queryset = partners
+        self.fields["departments"].queryset = departments

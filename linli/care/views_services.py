@@ -26,12 +26,13 @@ from .forms import (
     DeliverForm,
     DispatchForm,
     ErrandForm,
+    OutreachForm,
     ReasonForm,
     SlotForm,
     SwapForm,
 )
 from .models import Call, DutySlot, Errand, HelpBooking, HelpService
-from .services import access, errands, helps
+from .services import access, errands, helps, outreach
 from .services import hotline as hotline_rules
 from .services.access import CareError
 from .views import fail, form_errors, page, pick_person
@@ -351,3 +352,32 @@ def help_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("Done."))
     return redirect("care:helps")
+
+
+# --- 微孝义诊/家访/课堂 -----------------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outreach_page(request: HttpRequest) -> HttpResponse:
+    """The 微孝 free clinics, home-visit days and classes of the scope, their totals, and the form that records
+    a volunteering activity as one of them with its partner units and departments."""
+    if not access.is_manager(scope_for(request.user)):
+        raise Http404
+    form = OutreachForm(request.POST or None, activities=outreach.linkable_activities(request.user),
+                        partners=outreach.partners_for(request.user),
+                        departments=outreach.departments_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outreach.record(request.user, data["activity"], kind=data["kind"], partners=data["partners"],
+                            departments=data["departments"])
+        except CareError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Recorded: %(title)s.") % {"title": data["activity"].title})
+            return redirect("care:outreach")
+    qs = outreach.visible(request.user)
+    items = qs.select_related("activity__area", "activity__team").prefetch_related("partners", "departments")
+    return render(request, "care/outreach.html", {"form": form, "totals": outreach.totals(qs),
+                                                  "activity_new_url": reverse("volunteering:activity_new"),
+                                                  **page(items, request)})
