@@ -55,7 +55,8 @@ class Cadence(models.TextChoices):
     ALERT = "alert", _("Within 24 hours of an alert")
 
 
-CADENCE_OF_RISK = {Risk.HIGH: Cadence.WEEK, Risk.PRIORITY: Cadence.MONTH, Risk.ORDINARY: Cadence.QUARTER}
+CADENCE_OF_RISK: dict[str, str] = {Risk.HIGH: Cadence.WEEK, Risk.PRIORITY: Cadence.MONTH,
+                                   Risk.ORDINARY: Cadence.QUARTER}
 
 
 def _person_scope_q(scope, prefix: str) -> Q:
@@ -186,7 +187,7 @@ class CarePair(models.Model):
         indexes = [models.Index(fields=["carer", "ends_on"], name="care_pair_carer")]
 
     def __str__(self) -> str:
-        who = self.carer.name if self.carer_id else self.team.name
+        who = self.carer.name if self.carer is not None else self.team.name if self.team is not None else ""
         return f"{who} ↔ {self.recipient.person.name}"
 
 

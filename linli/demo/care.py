@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -130,7 +131,7 @@ def _recipients(rng, people: list[Person], registered: dt.datetime, by: User, hi
     return rows
 
 
-def _year_of_visits(rng, recipients, carer_of: dict[int, tuple[Person, Team | None]], recorder: dict[int, User],
+def _year_of_visits(rng, recipients, carer_of: Mapping[int, tuple[Person, Team | None]], recorder: dict[int, User],
                     first: dt.date, today: dt.date, now: dt.datetime, truants: range = range(0)) -> list[Visit]:
     """Visits in most periods; the recipients at ``truants`` were missed last period and not seen since."""
     visits = []
@@ -194,7 +195,9 @@ def build_care(seed: int) -> dict[str, int]:
     registered = _at(year_ago, 9)
 
     # Roles: the community worker of 下新新 is also its care worker; two 红灯笼 volunteers run errands too.
-    RoleAssignment.objects.create(person=users["community-xiaxinxin"].person, role=roles.CARE_WORKER, area=xxx,
+    care_worker = users["community-xiaxinxin"].person
+    assert care_worker is not None  # the demo accounts are all linked to a person
+    RoleAssignment.objects.create(person=care_worker, role=roles.CARE_WORKER, area=xxx,
                                   starts_on=year_ago, note="助老服务专员（兼）")
     lantern = _people(roles.VOLUNTEER, RED_LANTERN)
     for p in lantern[-2:]:

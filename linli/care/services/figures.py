@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from linli.core.scope import scoped
 
-from ..models import Call, Errand, HelpBooking, HelpKind, Outreach, Visit, VisitDue
+from ..models import Call, Errand, HelpBooking, HelpKind, Outreach, RequestType, Visit, VisitDue
 from . import outreach, plans
 
 
@@ -46,7 +46,7 @@ def care_figures(user, month: dt.date, now: dt.datetime | None = None) -> CareFi
     month = month.replace(day=1)
     start, end = _month_range(month)
     calls = scoped(Call.objects.all(), user).filter(at__gte=start, at__lt=end)
-    call_labels = dict(Call._meta.get_field("request_type").choices)
+    call_labels = dict(RequestType.choices)
     errands = scoped(Errand.objects.all(), user).filter(created_at__gte=start, created_at__lt=end)
     kinds, statuses = dict(Errand.Kind.choices), dict(Errand.Status.choices)
     done_q = Q(status__in=[Errand.Status.DONE, Errand.Status.CONFIRMED])

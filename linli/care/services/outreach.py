@@ -80,7 +80,8 @@ def record(user, activity: Activity, *, kind: str, partners: Iterable[PartnerUni
     if not partners and not departments:
         raise CareError(_("Name the partner unit or the department that ran it with the community."))
     district = code[:DISTRICT_LENGTH]
-    for other in [*partners, *departments]:
+    others: list[PartnerUnit | Department] = [*partners, *departments]
+    for other in others:
         if not other.area.code.startswith(district):
             raise CareError(_("%(name)s is not in the activity's district.") % {"name": other.name})
     outreach = Outreach.objects.create(activity=activity, kind=kind, created_by=user)
@@ -91,7 +92,7 @@ def record(user, activity: Activity, *, kind: str, partners: Iterable[PartnerUni
 
 def totals(qs: QuerySet[Outreach]) -> list[OutreachTotal]:
     """Sessions and person-times per kind (one query); every kind, zero where none."""
-    rows = {r["kind"]: r for r in qs.order_by().values("kind").annotate(
-        n=Count("id"), people=Sum("activity__participants"))}
-    return [OutreachTotal(kind, str(label), rows.get(kind, {}).get("n", 0), rows.get(kind, {}).get("people") or 0)
-            for kind, label in Outreach.Kind.choices]
+    rows: dict[str, tuple[int, int]] = {
+        r["kind"]: (r["n"], r["people"] or 0)
+        for r in qs.order_by().values("kind").annotate(n=Count("id"), people=Sum("activity__participants"))}
+    return [OutreachTotal(kind, str(label), *rows.get(kind, (0, 0))) for kind, label in Outreach.Kind.choices]
