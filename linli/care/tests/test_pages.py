@@ -136,10 +136,13 @@ def test_the_export_has_no_health_notes_and_masked_numbers(client, care, note):
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "王奶奶" in cells and not any(SECRET in c or "胰岛素" in c for c in cells)
     assert not any(c == care.recipient.person.mobile for c in cells)
-    login(client, care.dept)
-    assert client.get(reverse("care:recipient_export")).status_code == 404
-    login(client, care.carer)
-    assert client.get(reverse("care:recipient_export")).status_code == 404
+    login(client, care.grid2)  # the grid worker of another grid: only their own grid's people, no health notes
+    sheet = load_workbook(io.BytesIO(client.get(reverse("care:recipient_export")).content)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "张爷爷" in cells and "王奶奶" not in cells and not any(SECRET in c for c in cells)
+    for who in (care.dept, care.carer, care.other_carer):
+        login(client, who)
+        assert client.get(reverse("care:recipient_export")).status_code == 404
 
 
 def test_health_notes_stay_out_of_the_ledger_and_visit_pages(client, care, note):
