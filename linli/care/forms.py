@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.cases.forms import CategoryField
+from linli.places.models import Department, PartnerUnit
+from linli.volunteering.models import Activity
 
-from .models import MAX_FEN, Alert, CareCategory, Errand, Risk, Visit
+from .models import MAX_FEN, Alert, CareCategory, Errand, Outreach, Risk, Visit
 
 TEXT = {"max_length": _("Keep it under %(limit_value)d characters.")}
+
+
+def set_choices(form: forms.BaseForm, name: str, choices: Iterable[tuple[object, object]]) -> None:
+    """Fill a choice field's options at run time (``form.fields`` is typed as plain ``Field``)."""
+    cast(forms.ChoiceField, form.fields[name]).choices = list(choices)
+
+
+def set_queryset(form: forms.BaseForm, name: str, queryset: QuerySet) -> None:
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
 
 
 def case_category() -> CategoryField:
     """The category of a case filed from care, its choices named with their parent in one query."""
     field = CategoryField(required=False)
-    field.queryset = field.queryset.select_related("parent")
+    field.queryset = cast(QuerySet, field.queryset).select_related("parent")
     return field
 
 
@@ -39,7 +53,8 @@ class YuanField(forms.CharField):
             amount = Decimal(value.replace(",", "").replace("，", ""))
         except InvalidOperation:
             raise forms.ValidationError(_("Enter an amount in yuan, e.g. 25.50.")) from None
-        if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
+        exponent = amount.as_tuple().exponent
+        if not amount.is_finite() or amount < 0 or (isinstance(exponent, int) and exponent < -2):
             raise forms.ValidationError(_("Enter an amount in yuan, e.g. 25.50."))
         fen = int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
         if fen > MAX_FEN:
@@ -54,8 +69,8 @@ class PersonPickForm(forms.Form):
     mobile = forms.RegexField(label=_("or mobile number"), required=False, regex=r"^1[3-9]\d{9}$",
                               error_messages={"invalid": _("Enter an 11-digit mobile number.")})
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if not self.errors and not data.get("person") and not data.get("mobile"):
             raise forms.ValidationError(_("Choose the person: their number or their mobile number."))
         return data
@@ -95,7 +110,7 @@ class PairForm(forms.Form):
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", _("(none)")), *((t.pk, t.name) for t in teams)]
+        set_choices(self, "team", [("", _("(none)")), *((t.pk, t.name) for t in teams)])
 
 
 class RevealForm(forms.Form):
@@ -152,7 +167,7 @@ class AlertForm(forms.Form):
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [(a.pk, a.name) for a in areas]
+        set_choices(self, "area", [(a.pk, a.name) for a in areas])
 
 
 class ErrandForm(PersonPickForm):
@@ -166,7 +181,7 @@ class DispatchForm(forms.Form):
 
     def __init__(self, *args, agents=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agent"].choices = [(a.pk, a.name) for a in agents]
+        set_choices(self, "agent", [(a.pk, a.name) for a in agents])
 
 
 class CompleteForm(forms.Form):
@@ -197,8 +212,8 @@ class CallForm(forms.Form):
 
     def __init__(self, *args, areas=(), services=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [(a.pk, a.name) for a in areas]
-        self.fields["service"].choices = [("", "—"), *((s.pk, f"{s.get_kind_display()} · {s.name}") for s in services)]
+        set_choices(self, "area", [(a.pk, a.name) for a in areas])
+        set_choices(self, "service", [("", "—"), *((s.pk, f"{s.get_kind_display()} · {s.name}") for s in services)])
 
 
 class SlotForm(forms.Form):
@@ -212,7 +227,7 @@ class SlotForm(forms.Form):
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [(a.pk, a.name) for a in areas]
+        set_choices(self, "area", [(a.pk, a.name) for a in areas])
 
 
 class SwapForm(forms.Form):
@@ -229,7 +244,7 @@ class BookForm(forms.Form):
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [(s.pk, f"{s.get_kind_display()} · {s.name}") for s in services]
+        set_choices(self, "service", [(s.pk, f"{s.get_kind_display()} · {s.name}") for s in services])
 
 
 class DeliverForm(forms.Form):
@@ -249,3 +264,26 @@ class MonthForm(forms.Form):
             if 2000 <= year <= 2100:
                 return dt.date(year, month, 1)
         return timezone.localdate().replace(day=1)
+
+
+class ActivityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Activity) -> str:
+        return f"{timezone.localtime(obj.starts_at):%Y-%m-%d} {obj.title}"
+
+
+class OutreachForm(forms.Form):
+    """Record a volunteering activity as a 微孝 free clinic, home-visit day or class, and who ran it."""
+
+    activity = ActivityChoiceField(label=_("Volunteer activity"), queryset=Activity.objects.none())
+    kind = forms.ChoiceField(label=_("Outreach"), choices=Outreach.Kind.choices)
+    partners: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Partner units"), queryset=PartnerUnit.objects.none(), required=False)
+    departments: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Departments"), queryset=Department.objects.none(), required=False)
+
+    def __init__(self, *args: Any, activities: QuerySet[Activity], partners: QuerySet[PartnerUnit],
+                 departments: QuerySet[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "activity", activities)
+        set_queryset(self, "partners", partners)
+        set_queryset(self, "departments", departments)

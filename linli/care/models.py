@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.identifiers import mask_mobile
 from linli.core.money import yuan_cents
 from linli.people.models import Person
-from linli.places.models import Area, PartnerUnit
+from linli.places.models import Area, Department, PartnerUnit
 
 MAX_FEN = 10_000_000  # 100,000 yuan: more than any errand or service should handle
 
@@ -55,7 +55,8 @@ class Cadence(models.TextChoices):
     ALERT = "alert", _("Within 24 hours of an alert")
 
 
-CADENCE_OF_RISK = {Risk.HIGH: Cadence.WEEK, Risk.PRIORITY: Cadence.MONTH, Risk.ORDINARY: Cadence.QUARTER}
+CADENCE_OF_RISK: dict[str, str] = {Risk.HIGH: Cadence.WEEK, Risk.PRIORITY: Cadence.MONTH,
+                                   Risk.ORDINARY: Cadence.QUARTER}
 
 
 def _person_scope_q(scope, prefix: str) -> Q:
@@ -186,7 +187,7 @@ class CarePair(models.Model):
         indexes = [models.Index(fields=["carer", "ends_on"], name="care_pair_carer")]
 
     def __str__(self) -> str:
-        who = self.carer.name if self.carer_id else self.team.name
+        who = self.carer.name if self.carer is not None else self.team.name if self.team is not None else ""
         return f"{who} ↔ {self.recipient.person.name}"
 
 
@@ -620,6 +621,44 @@ class HelpBooking(models.Model):
     @classmethod
     def scope_q(cls, scope) -> Q:
         return _person_scope_q(scope, "recipient__person_id")
+
+
+# --- 微孝义诊/家访/课堂 --------------------------------------------------------------------------------------
+
+class Outreach(models.Model):
+    """A 微孝 free clinic, home-visit day or class: a volunteering activity (its time, place, sign-ups and
+    person-times) held with partner units (the health centre) and departments (the police station).
+
+    Not a copy of the activity: the care side only adds what kind of outreach it is and who ran it with the
+    community; the person-times are the activity's ``participants``."""
+
+    class Kind(models.TextChoices):
+        CLINIC = "clinic", _("Free clinic (微孝义诊)")
+        HOME_VISIT = "home_visit", _("Home visits (微孝家访)")
+        CLASS = "class", _("Class (微孝课堂)")
+
+    activity = models.OneToOneField("volunteering.Activity", models.CASCADE, related_name="care_outreach",
+                                    verbose_name=_("volunteer activity"))
+    kind = models.CharField(_("outreach"), max_length=10, choices=Kind.choices)
+    partners = models.ManyToManyField(PartnerUnit, blank=True, related_name="care_outreach",
+                                      verbose_name=_("partner units"))
+    departments = models.ManyToManyField(Department, blank=True, related_name="care_outreach",
+                                         verbose_name=_("departments"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("微孝 outreach")
+        verbose_name_plural = _("微孝 outreach")
+        ordering = ["-activity__starts_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.activity_id}"
+
+    @classmethod
+    def scope_q(cls, scope) -> Q:
+        return scope.area_q("activity__area__code")
 
 
 # The label of ``roles.CARE_WORKER`` in ``people.Role``, translated in this app's catalogue.

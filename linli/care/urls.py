@@ -37,4 +37,5 @@ urlpatterns = [
     path("errands/<int:pk>/<str:action>/", views_services.errand_action, name="errand_action"),
     path("helps/", views_services.helps_page, name="helps"),
     path("helps/<int:pk>/<str:action>/", views_services.help_action, name="help_action"),
+    path("outreach/", views_services.outreach_page, name="outreach"),
 ]

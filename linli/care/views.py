@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.http import AuthenticatedRequest
 from linli.core.paging import page_by_id, parse_key
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
@@ -97,7 +98,7 @@ def grids_in_scope(user) -> list[Area]:
 
 @login_required
 @require_GET
-def recipient_list(request: HttpRequest) -> HttpResponse:
+def recipient_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = access.visible_recipients(request.user).select_related("person__household__unit__building", "area")
     risk, category, grid, q = (request.GET.get(k, "") for k in ("risk", "category", "grid", "q"))
     if risk in Risk.values:
@@ -128,7 +129,7 @@ def _json_contains() -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recipient_new(request: HttpRequest) -> HttpResponse:
+def recipient_new(request: AuthenticatedRequest) -> HttpResponse:
     require_manager(request)
     form = RegisterForm(request.POST or None, initial={"risk": Risk.PRIORITY})
     if request.method == "POST" and form.is_valid():
@@ -179,7 +180,7 @@ def _detail_context(request: HttpRequest, recipient: CareRecipient, **extra) -> 
 
 @login_required
 @require_GET
-def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def recipient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recipient = _recipient(request, pk)
     response = render(request, "care/recipient_detail.html", _detail_context(request, recipient))
     response["Cache-Control"] = "no-store"
@@ -188,7 +189,7 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recipient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def recipient_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recipient = _recipient(request, pk)
     if not access.manages(scope_for(request.user), recipient.area.code):
         raise Http404
@@ -209,7 +210,7 @@ def recipient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def health_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def health_reveal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Show the health notes after a reason, writing the access log (like unmasking a number)."""
     recipient = _recipient(request, pk)
     if not access.may_read_health(request.user, recipient):
@@ -232,7 +233,7 @@ def health_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def health_add(request: HttpRequest, pk: int) -> HttpResponse:
+def health_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recipient = _recipient(request, pk)
     if not access.may_read_health(request.user, recipient):
         raise Http404
@@ -251,7 +252,7 @@ def health_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recipient = _recipient(request, pk)
     if not access.manages(scope_for(request.user), recipient.area.code):
         raise Http404
@@ -270,7 +271,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_remove(request: HttpRequest, pk: int, contact: int) -> HttpResponse:
+def contact_remove(request: AuthenticatedRequest, pk: int, contact: int) -> HttpResponse:
     recipient = _recipient(request, pk)
     item = EmergencyContact.objects.filter(pk=contact, recipient=recipient).first()
     if item is None or not access.manages(scope_for(request.user), recipient.area.code):
@@ -282,7 +283,7 @@ def contact_remove(request: HttpRequest, pk: int, contact: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def pair_add(request: HttpRequest, pk: int) -> HttpResponse:
+def pair_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     from linli.volunteering.models import Team
 
     recipient = _recipient(request, pk)
@@ -315,7 +316,7 @@ def pair_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def pair_end(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
+def pair_end(request: AuthenticatedRequest, pk: int, pair: int) -> HttpResponse:
     recipient = _recipient(request, pk)
     item = CarePair.objects.filter(pk=pair, recipient=recipient).first()
     if item is None or not access.manages(scope_for(request.user), recipient.area.code):
@@ -331,7 +332,7 @@ def pair_end(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def recipient_ledger(request: HttpRequest, pk: int) -> HttpResponse:
+def recipient_ledger(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recipient = _recipient(request, pk)
     before = None
     raw = request.GET.get("before", "")
@@ -350,7 +351,7 @@ def recipient_ledger(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def recipient_export(request: HttpRequest) -> HttpResponse:
+def recipient_export(request: AuthenticatedRequest) -> HttpResponse:
     """The care list as Excel, within the scope: no health notes, numbers masked."""
     require_manager(request)
     from io import BytesIO
@@ -383,7 +384,7 @@ def recipient_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recipient = _recipient(request, pk)
     if not access.may_record_visit(request.user, recipient):
         raise Http404
@@ -409,7 +410,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = visits.visit_or_404(request.user, pk)
     may_act = access.may_record_visit(request.user, visit.recipient)
     return render(request, "care/visit_detail.html", {
@@ -419,7 +420,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_need(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_need(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = visits.visit_or_404(request.user, pk)
     if not access.may_record_visit(request.user, visit.recipient):
         raise Http404
@@ -446,7 +447,7 @@ def visit_need(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def visit_list(request: HttpRequest) -> HttpResponse:
+def visit_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = scoped(Visit.objects.all(), request.user).select_related("recipient__person", "carer")
     mine = request.GET.get("mine") == "1"
     if mine:
@@ -459,7 +460,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def due_list(request: HttpRequest) -> HttpResponse:
+def due_list(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
     which = request.GET.get("which", "overdue")
     if which not in ("overdue", "soon"):
@@ -488,7 +489,7 @@ def _alert_areas(user) -> list[Area]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: AuthenticatedRequest) -> HttpResponse:
     require_manager(request)
     areas = _alert_areas(request.user)
     form = AlertForm(request.POST or None, areas=areas) if areas else None
@@ -515,7 +516,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def figures_page(request: HttpRequest) -> HttpResponse:
+def figures_page(request: AuthenticatedRequest) -> HttpResponse:
     require_manager(request)
     form = MonthForm(request.GET)
     month = form.month_date()

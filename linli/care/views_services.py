@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.http import AuthenticatedRequest
 from linli.core.money import yuan_cents
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
@@ -26,12 +28,13 @@ from .forms import (
     DeliverForm,
     DispatchForm,
     ErrandForm,
+    OutreachForm,
     ReasonForm,
     SlotForm,
     SwapForm,
 )
 from .models import Call, DutySlot, Errand, HelpBooking, HelpService
-from .services import access, errands, helps
+from .services import access, errands, helps, outreach
 from .services import hotline as hotline_rules
 from .services.access import CareError
 from .views import fail, form_errors, page, pick_person
@@ -40,7 +43,7 @@ from .views import fail, form_errors, page, pick_person
 
 @login_required
 @require_GET
-def hotline(request: HttpRequest) -> HttpResponse:
+def hotline(request: AuthenticatedRequest) -> HttpResponse:
     areas = list(hotline_rules.hotline_areas(request.user).order_by("code")[:50])
     if not areas:
         raise Http404
@@ -83,7 +86,7 @@ def _back(request: HttpRequest, area_pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def call_new(request: HttpRequest) -> HttpResponse:
+def call_new(request: AuthenticatedRequest) -> HttpResponse:
     areas = list(hotline_rules.hotline_areas(request.user).order_by("code")[:50])
     services = HelpService.objects.filter(active=True).select_related("provider")
     form = CallForm(request.POST, areas=areas, services=services)
@@ -117,7 +120,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def slot_new(request: HttpRequest) -> HttpResponse:
+def slot_new(request: AuthenticatedRequest) -> HttpResponse:
     areas = list(hotline_rules.hotline_areas(request.user).order_by("code")[:50])
     form = SlotForm(request.POST, areas=areas)
     if not areas:
@@ -143,7 +146,7 @@ def slot_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def swap_new(request: HttpRequest) -> HttpResponse:
+def swap_new(request: AuthenticatedRequest) -> HttpResponse:
     form = SwapForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
@@ -170,7 +173,7 @@ def swap_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def errand_list(request: HttpRequest) -> HttpResponse:
+def errand_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = errands.visible_errands(request.user).select_related("person", "agent", "area")
     status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
     if status in Errand.Status.values:
@@ -186,7 +189,7 @@ def errand_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def errand_mine(request: HttpRequest) -> HttpResponse:
+def errand_mine(request: AuthenticatedRequest) -> HttpResponse:
     """The agent's phone list: errands sent to them and not done yet, oldest first."""
     if not request.user.person_id:
         raise Http404
@@ -199,7 +202,7 @@ def errand_mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def errand_new(request: HttpRequest) -> HttpResponse:
+def errand_new(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not (access.is_manager(scope) or scope.has_role("hotline_duty")):
         raise Http404
@@ -224,7 +227,7 @@ def errand_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def errand_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def errand_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     errand = errands.errand_or_404(request.user, pk)
     user = request.user
     is_agent = errand.agent_id is not None and errand.agent_id == user.person_id
@@ -244,9 +247,10 @@ def errand_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def errand_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def errand_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     errand = errands.errand_or_404(request.user, pk)
     user = request.user
+    form: forms.Form
     try:
         if action == "dispatch":
             agents = errands.agents_for(errand.area.code)
@@ -284,7 +288,7 @@ def errand_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def errand_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+def errand_receipt(request: AuthenticatedRequest, pk: int) -> FileResponse:
     errand = errands.errand_or_404(request.user, pk)
     if not errand.receipt:
         raise Http404
@@ -297,7 +301,7 @@ def errand_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def helps_page(request: HttpRequest) -> HttpResponse:
+def helps_page(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not access.is_manager(scope) and not scope.has_role("hotline_duty"):
         raise Http404
@@ -313,7 +317,7 @@ def helps_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def help_book(request: HttpRequest, pk: int) -> HttpResponse:
+def help_book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recipient = access.recipient_or_404(request.user, pk)
     if not helps.may_book(request.user, recipient):
         raise Http404
@@ -333,7 +337,7 @@ def help_book(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def help_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def help_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     booking = helps.booking_or_404(request.user, pk)
     try:
         if action == "deliver":
@@ -351,3 +355,32 @@ def help_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("Done."))
     return redirect("care:helps")
+
+
+# --- 微孝义诊/家访/课堂 -----------------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outreach_page(request: AuthenticatedRequest) -> HttpResponse:
+    """The 微孝 free clinics, home-visit days and classes of the scope, their totals, and the form that records
+    a volunteering activity as one of them with its partner units and departments."""
+    if not access.is_manager(scope_for(request.user)):
+        raise Http404
+    form = OutreachForm(request.POST or None, activities=outreach.linkable_activities(request.user),
+                        partners=outreach.partners_for(request.user),
+                        departments=outreach.departments_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outreach.record(request.user, data["activity"], kind=data["kind"], partners=data["partners"],
+                            departments=data["departments"])
+        except CareError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Recorded: %(title)s.") % {"title": data["activity"].title})
+            return redirect("care:outreach")
+    qs = outreach.visible(request.user)
+    items = qs.select_related("activity__area", "activity__team").prefetch_related("partners", "departments")
+    return render(request, "care/outreach.html", {"form": form, "totals": outreach.totals(qs),
+                                                  "activity_new_url": reverse("volunteering:activity_new"),
+                                                  **page(items, request)})

@@ -9,7 +9,10 @@
   certification, bus-card annual review, medicine), money in fen, and two errands still open;
 - the 微孝热线 of 下新新社区: a weekly roster of its six duty people for the past month and the weeks ahead,
   two swaps, calls of the month (some became errands), and two 红灯笼 volunteers who are also errand agents;
-- the six helps (六助) of 康乐居家养老服务中心 (a provider partner unit of 走马梁社区), with bookings delivered.
+- the six helps (六助) of 康乐居家养老服务中心 (a provider partner unit of 走马梁社区), with bookings delivered;
+- 微孝义诊/家访/课堂 of 下新新社区: a year of monthly outreach (volunteer activities, not 红灯笼's and not at the
+  party-mass station, so the article's activity figures stay exact) held with 鱼洞社区卫生服务中心 (a partner
+  unit) and 龙洲湾街道龙洲湾派出所 (a department): 4 free clinics, 4 home-visit days, 4 classes.
 
 ``community-xiaxinxin`` also holds the care-worker role (reads health notes, logged); ``grid-xinhejie`` is
 the grid worker of the paired elderly.  Deterministic: one ``random.Random(seed)``.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -37,6 +41,7 @@ from linli.care.models import (
     HelpBooking,
     HelpKind,
     HelpService,
+    Outreach,
     Risk,
     Visit,
     VisitDue,
@@ -45,8 +50,8 @@ from linli.care.services import plans
 from linli.core import roles
 from linli.core.models import User
 from linli.people.models import Person, RoleAssignment
-from linli.places.models import Area, PartnerKind, PartnerUnit
-from linli.volunteering.models import Team, TeamMembership
+from linli.places.models import Area, Department, PartnerKind, PartnerUnit
+from linli.volunteering.models import Activity, Team, TeamMembership
 
 from .names import DEMO_MOBILE_BASE
 from .people import RED_LANTERN
@@ -56,6 +61,14 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 ZOUMA_LEDGER = 8
 ZOUMA_ERRANDS_DONE = 34
 PROVIDER = "康乐居家养老服务中心"
+HEALTH_CENTRE, POLICE = "鱼洞社区卫生服务中心", "龙洲湾街道龙洲湾派出所"
+# 微孝 outreach, one a month in turn: (kind, title, place, with the health centre, with the police, person-times).
+OUTREACH = [
+    (Outreach.Kind.CLINIC, "微孝义诊：量血压、测血糖、用药咨询", "新河街网格小广场", True, False, (60, 80)),
+    (Outreach.Kind.HOME_VISIT, "微孝家访：医警联合上门看望高龄独居老人", "新河街网格老人家中", True, True, (12, 16)),
+    (Outreach.Kind.CLASS, "微孝课堂：老年人防诈骗", "下新新社区居民活动室", False, True, (40, 55)),
+]
+OUTREACH_MONTHS = 12
 HEALTH = ["高血压，每日服用降压药", "糖尿病，饮食控制，定期测血糖", "膝关节退变，行走需拐杖", "冠心病史，备有硝酸甘油",
           "轻度认知障碍，需提醒服药", "听力下降，说话需放慢", "白内障术后，视力尚可", "慢阻肺，冬季易发作"]
 FINDINGS = ["精神尚好，饮食正常", "血压偏高，提醒按时服药", "家中燃气软管老化", "想念子女，情绪稍低",
@@ -118,7 +131,7 @@ def _recipients(rng, people: list[Person], registered: dt.datetime, by: User, hi
     return rows
 
 
-def _year_of_visits(rng, recipients, carer_of: dict[int, tuple[Person, Team | None]], recorder: dict[int, User],
+def _year_of_visits(rng, recipients, carer_of: Mapping[int, tuple[Person, Team | None]], recorder: dict[int, User],
                     first: dt.date, today: dt.date, now: dt.datetime, truants: range = range(0)) -> list[Visit]:
     """Visits in most periods; the recipients at ``truants`` were missed last period and not seen since."""
     visits = []
@@ -182,7 +195,9 @@ def build_care(seed: int) -> dict[str, int]:
     registered = _at(year_ago, 9)
 
     # Roles: the community worker of 下新新 is also its care worker; two 红灯笼 volunteers run errands too.
-    RoleAssignment.objects.create(person=users["community-xiaxinxin"].person, role=roles.CARE_WORKER, area=xxx,
+    care_worker = users["community-xiaxinxin"].person
+    assert care_worker is not None  # the demo accounts are all linked to a person
+    RoleAssignment.objects.create(person=care_worker, role=roles.CARE_WORKER, area=xxx,
                                   starts_on=year_ago, note="助老服务专员（兼）")
     lantern = _people(roles.VOLUNTEER, RED_LANTERN)
     for p in lantern[-2:]:
@@ -244,8 +259,9 @@ def build_care(seed: int) -> dict[str, int]:
     errand_count = _errands(rng, zouma_recipients, lantern_recipients, agents, lantern[-2:], users, today, now)
     calls, slots = _hotline(rng, xxx, users, lantern, lantern_recipients, today, now)
     bookings = _six_helps(rng, zouma, zouma_recipients, users["grid-zouma"], today)
+    outreach = _outreach(rng, xhj, users["community-xiaxinxin"], today)
     return {"关爱对象": len(everyone), "走访": len(visits), "应访": dues + len(lantern_recipients),
-            "代办": errand_count, "热线来电": calls, "值班班次": slots, "六助预约": bookings}
+            "代办": errand_count, "热线来电": calls, "值班班次": slots, "六助预约": bookings, "微孝活动": outreach}
 
 
 def _errands(rng, zouma_recipients, lantern_recipients, agents, xxx_agents, users, today, now) -> int:
@@ -350,6 +366,33 @@ def _six_helps(rng, zouma: Area, recipients, user, today) -> int:
     return len(bookings)
 
 
+def _outreach(rng, xhj: Area, user: User, today: dt.date) -> int:
+    """A year of monthly 微孝 outreach in 新河街网格, each a volunteer activity with its partners."""
+    centre = PartnerUnit.objects.get(name=HEALTH_CENTRE)
+    police = Department.objects.get(name=POLICE)
+    activities, kinds = [], []
+    for n in range(OUTREACH_MONTHS):
+        kind, title, place, with_centre, with_police, people = OUTREACH[n % len(OUTREACH)]
+        day = today - dt.timedelta(days=20 + 30 * (OUTREACH_MONTHS - 1 - n))
+        starts = _at(day, 9, 30)
+        activities.append(Activity(title=title, kind=Activity.Kind.VISIT if kind == Outreach.Kind.HOME_VISIT
+                                   else Activity.Kind.SERVICE, area=xhj, place=place, starts_at=starts,
+                                   ends_at=starts + dt.timedelta(hours=2, minutes=30), capacity=10,
+                                   participants=rng.randint(*people), organiser=user.person, created_by=user,
+                                   description=title))
+        kinds.append((kind, with_centre, with_police))
+    Activity.objects.bulk_create(activities)
+    rows = Outreach.objects.bulk_create([Outreach(activity=a, kind=k, created_by=user)
+                                         for a, (k, _c, _p) in zip(activities, kinds, strict=True)])
+    Outreach.partners.through.objects.bulk_create([
+        Outreach.partners.through(outreach=o, partnerunit=centre) for o, (_k, c, _p) in zip(rows, kinds, strict=True)
+        if c])
+    Outreach.departments.through.objects.bulk_create([
+        Outreach.departments.through(outreach=o, department=police) for o, (_k, _c, p) in zip(rows, kinds, strict=True)
+        if p])
+    return len(rows)
+
+
 def care_figures() -> dict[str, int]:
     """The article's care figures, each one query."""
     zouma = Area.objects.get(name="走马梁社区").code
@@ -364,6 +407,8 @@ def care_figures() -> dict[str, int]:
         "zouma_errands_done": Errand.objects.filter(done, area__code__startswith=zouma).count(),
         "zouma_ledger": CareRecipient.objects.filter(area__code__startswith=zouma).count(),
         "six_helps": HelpService.objects.filter(provider__name=PROVIDER).values("kind").distinct().count(),
+        "outreach_with_health_centre": Outreach.objects.filter(partners__name=HEALTH_CENTRE).count(),
+        "outreach_with_police": Outreach.objects.filter(departments__name=POLICE).count(),
     }
 
 
@@ -372,6 +417,7 @@ def delete_care(area_ids: list[int], person_ids: list[int]) -> None:
     in_area = Q(area_id__in=area_ids)
     ErrandEvent.objects.filter(errand__area_id__in=area_ids).delete()
     Errand.objects.filter(in_area | Q(person_id__in=person_ids) | Q(agent_id__in=person_ids)).delete()
+    Outreach.objects.filter(activity__area_id__in=area_ids).delete()
     HelpBooking.objects.filter(in_area).delete()
     HelpService.objects.filter(in_area | Q(provider__area_id__in=area_ids)).delete()
     VisitDue.objects.filter(in_area).delete()

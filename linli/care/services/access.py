@@ -44,8 +44,9 @@ def recipient_or_404(user, pk: int, qs: QuerySet | None = None) -> CareRecipient
 
 def is_carer_of(user, recipient: CareRecipient) -> bool:
     person_id = getattr(user, "person_id", None)
-    return bool(person_id) and CarePair.objects.active().mine_q_ids(person_id).filter(
-        recipient_id=recipient.pk).exists()
+    if not person_id:
+        return False
+    return CarePair.objects.active().mine_q_ids(person_id).filter(recipient_id=recipient.pk).exists()
 
 
 def may_record_visit(user, recipient: CareRecipient) -> bool:

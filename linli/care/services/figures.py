@@ -1,5 +1,6 @@
 """The care figures: calls, errands by type and status, time to done, per agent; visits and visit rates;
-six-helps services delivered.  Every number is one aggregate query over the user's scope."""
+six-helps services delivered; 微孝 outreach sessions and person-times.  Every number is one aggregate query
+over the user's scope."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from django.utils import timezone
 
 from linli.core.scope import scoped
 
-from ..models import Call, Errand, HelpBooking, HelpKind, Visit, VisitDue
-from . import plans
+from ..models import Call, Errand, HelpBooking, HelpKind, Outreach, RequestType, Visit, VisitDue
+from . import outreach, plans
 
 
 @dataclass
@@ -32,6 +33,7 @@ class CareFigures:
     monthly: list[plans.Rate]
     helps_delivered: list[tuple[str, int]]
     overdue: int
+    outreach: list[outreach.OutreachTotal]
 
 
 def _month_range(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -44,7 +46,7 @@ def care_figures(user, month: dt.date, now: dt.datetime | None = None) -> CareFi
     month = month.replace(day=1)
     start, end = _month_range(month)
     calls = scoped(Call.objects.all(), user).filter(at__gte=start, at__lt=end)
-    call_labels = dict(Call._meta.get_field("request_type").choices)
+    call_labels = dict(RequestType.choices)
     errands = scoped(Errand.objects.all(), user).filter(created_at__gte=start, created_at__lt=end)
     kinds, statuses = dict(Errand.Kind.choices), dict(Errand.Status.choices)
     done_q = Q(status__in=[Errand.Status.DONE, Errand.Status.CONFIRMED])
@@ -76,4 +78,6 @@ def care_figures(user, month: dt.date, now: dt.datetime | None = None) -> CareFi
         helps_delivered=[(str(help_labels[r["service__kind"]]), r["n"]) for r in
                          helps.values("service__kind").annotate(n=Count("id")).order_by("service__kind")],
         overdue=dues.filter(plans.overdue_q(now)).count(),
+        outreach=outreach.totals(scoped(Outreach.objects.all(), user).filter(activity__starts_at__gte=start,
+                                                                               activity__starts_at__lt=end)),
     )

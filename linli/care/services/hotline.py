@@ -15,14 +15,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.cases.models import Category, Channel
+from linli.cases.models import Case, Category, Channel
 from linli.cases.services import CaseError, file_case
 from linli.core import roles
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person, RoleAssignment
 from linli.places.models import Area
 
-from ..models import Call, DutySlot, DutySwap, Errand, HelpService, RequestType
+from ..models import Call, DutySlot, DutySwap, Errand, HelpBooking, HelpService, RequestType
 from . import errands as errand_rules
 from . import helps
 from .access import CareError
@@ -187,7 +187,8 @@ def find_person(user, query: str, area: Area | None = None) -> list[Person]:
 @transaction.atomic
 def log_call(user, area: Area, *, caller_name: str, callback_phone: str, person: Person, request_type: str,
              notes: str, errand_kind: str = "", category: Category | None = None,
-             service: HelpService | None = None, date: dt.date | None = None, at: dt.datetime | None = None):
+             service: HelpService | None = None, date: dt.date | None = None,
+             at: dt.datetime | None = None) -> tuple[Call, Errand | Case | HelpBooking | None]:
     """Log a call and act on its request in the same step; returns the call and what it made (or None)."""
     if not may_take_calls(user, area):
         raise CareError(_("Only the hotline's duty, staff and grid workers of this community log its calls."))
@@ -206,7 +207,7 @@ def log_call(user, area: Area, *, caller_name: str, callback_phone: str, person:
         raise CareError(_("Choose the kind of request."))
     call = Call.objects.create(area=area, taken_by=user, at=at or timezone.now(), caller_name=caller_name,
                                callback_phone=phone, person=person, request_type=request_type, notes=notes)
-    made = None
+    made: Errand | Case | HelpBooking | None = None
     if request_type == RequestType.ERRAND:
         made = errand_rules.create_errand(user, person, kind=errand_kind or Errand.Kind.OTHER,
                                           description=notes[:300], call=call)
@@ -215,12 +216,12 @@ def log_call(user, area: Area, *, caller_name: str, callback_phone: str, person:
             raise CareError(_("Choose the category of the problem."))
         household = person.household
         try:
-            made = file_case(category=category, channel=Channel.HOTLINE, description=notes, reporter=user,
+            case = file_case(category=category, channel=Channel.HOTLINE, description=notes, reporter=user,
                              area=person.area, address=str(household) if household else "",
                              caller_name=caller_name, callback_phone=phone, channel_ref=f"care-call:{call.pk}")
         except CaseError as exc:
             raise CareError(exc.messages[0]) from None
-        call.case = made
+        call.case = made = case
         call.save(update_fields=["case"])
     elif request_type == RequestType.SIX_HELPS:
         recipient = getattr(person, "care", None)

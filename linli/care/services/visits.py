@@ -56,7 +56,8 @@ def record_visit(user, recipient: CareRecipient, *, mode: str, started_at: dt.da
         raise CareError(_("A visit cannot be in the future."))
     if started_at < now - MAX_AGE:
         raise CareError(_("Visits older than 30 days cannot be recorded."))
-    if (lat is None) != (lng is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180)):
+    if (lat is None) != (lng is None) or (lat is not None and lng is not None
+                                          and not (-90 <= lat <= 90 and -180 <= lng <= 180)):
         raise CareError(_("The phone's location is not valid."))
     if outcome == Visit.Outcome.PROBLEM and not (needs or findings).strip():
         raise CareError(_("Say what problem was found."))

@@ -30,5 +30,5 @@ def care_tabs(context) -> list[tuple[str, object]]:
     if scope.has_role(roles.ERRAND_AGENT):
         tabs.append(("care:errand_mine", _("My errands")))
     if manager:
-        tabs += [("care:helps", _("Six helps")), ("care:figures", _("Care figures"))]
+        tabs += [("care:helps", _("Six helps")), ("care:outreach", _("Outreach")), ("care:figures", _("Care figures"))]
     return [(reverse(name), label) for name, label in tabs]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from linli.care.models import Call, CareRecipient, Errand, HealthNote, Visit, VisitDue
+from linli.care.models import Call, CareRecipient, EmergencyContact, Errand, HealthNote, Visit, VisitDue
 from linli.care.services import access, errands
 from linli.cases.models import Case, Category
 from linli.conftest import PASSWORD
@@ -45,6 +45,34 @@ def test_outsiders_get_404_on_the_recipient_and_its_pages(client, care, note, wh
         assert client.get(reverse(f"care:{name}", args=[r.pk])).status_code == 404, name
     assert client.post(reverse("care:health_reveal", args=[r.pk]), {"reason": "核实情况"}).status_code == 404
     assert not UnmaskLog.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["carer", "other_carer", "grid2", "dept", "staff_b", "agent", "duty"])
+def test_outsiders_get_404_on_the_contacts_and_pairs_and_nothing_changes(client, care, who):
+    r = care.recipient
+    contact = EmergencyContact.objects.create(recipient=r, name="王小明", relation="儿子", phone="13800000001")
+    login(client, getattr(care, who))
+    posts = [(reverse("care:contact_add", args=[r.pk]), {"name": "李四", "relation": "邻居", "phone": "13800000002"}),
+             (reverse("care:contact_remove", args=[r.pk, contact.pk]), {}),
+             (reverse("care:pair_add", args=[r.pk]), {"carer": care.other_carer.person.pk}),
+             (reverse("care:pair_end", args=[r.pk, care.pair.pk]), {})]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 404, url
+    assert list(r.contacts.all()) == [contact]
+    assert list(r.pairs.active()) == [care.pair]
+
+
+def test_a_contact_or_pair_of_another_recipient_is_404_through_this_one(client, care):
+    other = EmergencyContact.objects.create(recipient=care.recipient2, name="张小红", relation="女儿",
+                                            phone="13800000003")
+    other_pair = care.recipient2.pairs.get()
+    login(client, care.staff)
+    r = care.recipient
+    assert client.post(reverse("care:contact_remove", args=[r.pk, other.pk])).status_code == 404
+    assert client.post(reverse("care:pair_end", args=[r.pk, other_pair.pk])).status_code == 404
+    assert EmergencyContact.objects.filter(pk=other.pk).exists()
+    other_pair.refresh_from_db()
+    assert other_pair.ends_on is None
 
 
 def test_the_recipient_list_shows_only_the_scope(client, care):
@@ -108,10 +136,13 @@ def test_the_export_has_no_health_notes_and_masked_numbers(client, care, note):
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "王奶奶" in cells and not any(SECRET in c or "胰岛素" in c for c in cells)
     assert not any(c == care.recipient.person.mobile for c in cells)
-    login(client, care.dept)
-    assert client.get(reverse("care:recipient_export")).status_code == 404
-    login(client, care.carer)
-    assert client.get(reverse("care:recipient_export")).status_code == 404
+    login(client, care.grid2)  # the grid worker of another grid: only their own grid's people, no health notes
+    sheet = load_workbook(io.BytesIO(client.get(reverse("care:recipient_export")).content)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "张爷爷" in cells and "王奶奶" not in cells and not any(SECRET in c for c in cells)
+    for who in (care.dept, care.carer, care.other_carer):
+        login(client, who)
+        assert client.get(reverse("care:recipient_export")).status_code == 404
 
 
 def test_health_notes_stay_out_of_the_ledger_and_visit_pages(client, care, note):

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from linli.care.models import CareRecipient, DutySlot, DutySwap, Errand, HealthNote, Visit, VisitDue
-from linli.care.services import plans
+from linli.care.models import CareRecipient, DutySlot, DutySwap, Errand, HealthNote, Outreach, Visit, VisitDue
+from linli.care.services import outreach, plans
 from linli.demo.care import care_figures
 from linli.demo.loader import DEMO_PASSWORD, load_demo
 
@@ -25,6 +25,14 @@ def test_the_articles_care_figures_read_back_by_query(demo, db):
     assert f["lantern_teams"] == 4 and f["lantern_elderly"] >= 8
     assert f["zouma_agents"] == 10 and f["zouma_errands_done"] >= 30 and f["zouma_ledger"] == 8
     assert f["six_helps"] == 6
+    assert f["outreach_with_health_centre"] == 8 and f["outreach_with_police"] == 8
+
+
+def test_a_year_of_outreach_with_the_health_centre_and_the_police(demo, db):
+    totals = {t.kind: (t.sessions, t.person_times) for t in outreach.totals(Outreach.objects.all())}
+    assert {k: n for k, (n, _p) in totals.items()} == {"clinic": 4, "home_visit": 4, "class": 4}
+    assert all(p >= 4 * 12 for _n, p in totals.values())
+    assert not Outreach.objects.filter(activity__team__name__startswith="红灯笼").exists()
 
 
 def test_a_year_of_visits_with_some_missed(demo, db):
@@ -53,7 +61,7 @@ def test_a_month_of_roster_with_swaps_and_open_errands_for_agents(demo, db):
 @pytest.mark.parametrize(("username", "page"), [
     ("grid-xinhejie", "care:recipient_list"), ("grid-xinhejie", "care:due"), ("grid-xinhejie", "care:hotline"),
     ("community-xiaxinxin", "care:figures"), ("community-xiaxinxin", "care:alerts"), ("grid-zouma", "care:errand_list"),
-    ("grid-zouma", "care:helps"),
+    ("grid-zouma", "care:helps"), ("community-xiaxinxin", "care:outreach"),
 ])
 def test_care_pages_open_for_the_demo_logins(demo, client, username, page):
     assert client.login(username=username, password=DEMO_PASSWORD)
