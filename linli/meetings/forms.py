@@ -191,6 +191,14 @@ class VotesForm(forms.Form):
         return {int(name[1:]): value for name, value in self.cleaned_data.items() if value}
 
 
+class OwnVoteForm(forms.Form):
+    """A member's own vote, from their phone: one of three buttons."""
+
+    choice = forms.ChoiceField(label=_("Your vote"), choices=VoteChoice.choices,
+                               error_messages={"required": _("Choose for, against or abstain."),
+                                               "invalid_choice": _("Choose for, against or abstain.")})
+
+
 class PasteForm(SafeTextMixin, forms.Form):
     """Step one: the text copied from a WeChat group."""
 

@@ -768,12 +768,39 @@ def cast_votes(user, motion: Motion, choices: dict[int, str]) -> int:
     motion = Motion.objects.select_for_update().select_related("meeting__series").get(pk=motion.pk)
     _require(motion.closed_at is None, _("This vote is closed."))
     allowed = set(voters(motion.meeting).values_list("pk", flat=True))
+    own = set(motion.votes.filter(own=True).values_list("person_id", flat=True))
     for person_id, choice in choices.items():
         _require(choice in VoteChoice.values, _("A vote is for, against or abstain."))
         _require(person_id in allowed, _("Only members present can vote."))
+        _require(person_id not in own, _("A member who voted on their own phone keeps that vote."))
     for person_id, choice in choices.items():
         Vote.objects.update_or_create(motion=motion, person_id=person_id, defaults={"choice": choice})
     return len(choices)
+
+
+def is_voter(user, meeting: Meeting) -> bool:
+    """Whether ``user`` is one of the members present who vote at ``meeting``."""
+    person_id = getattr(user, "person_id", None)
+    return bool(person_id) and voters(meeting).filter(pk=person_id).exists()
+
+
+@transaction.atomic
+def vote_own(user, motion: Motion, choice: str) -> Vote:
+    """A member present votes on their own phone: for, against or abstain, once (the vote is final)."""
+    motion = Motion.objects.select_for_update().select_related("meeting__series").get(pk=motion.pk)
+    _require(motion.closed_at is None, _("This vote is closed."))
+    _require(is_voter(user, motion.meeting), _("Only members signed in at the meeting can vote; sign in first."))
+    _require(choice in VoteChoice.values, _("A vote is for, against or abstain."))
+    _require(not motion.votes.filter(person_id=user.person_id).exists(), _("You have already voted."))
+    return Vote.objects.create(motion=motion, person_id=user.person_id, choice=choice, own=True)
+
+
+def vote_counts(motion: Motion) -> dict[str, int]:
+    """The count so far, for the host: each choice, how many voted, and how many members present may vote."""
+    counts = {c: 0 for c in VoteChoice.values}
+    for choice in motion.votes.values_list("choice", flat=True):
+        counts[choice] += 1
+    return {**counts, "voted": sum(counts.values()), "present": voters(motion.meeting).count()}
 
 
 @transaction.atomic
@@ -781,10 +808,8 @@ def close_motion(user, motion: Motion, *, now: dt.datetime | None = None) -> Mot
     _check_run(user, motion.meeting.series)
     motion = Motion.objects.select_for_update().select_related("meeting__series").get(pk=motion.pk)
     _require(motion.closed_at is None, _("This vote is closed."))
-    counts = {c: 0 for c in VoteChoice.values}
-    for choice in motion.votes.values_list("choice", flat=True):
-        counts[choice] += 1
-    motion.present = voters(motion.meeting).count()
+    counts = vote_counts(motion)
+    motion.present = counts["present"]
     motion.votes_for, motion.votes_against, motion.abstentions = (
         counts[VoteChoice.FOR], counts[VoteChoice.AGAINST], counts[VoteChoice.ABSTAIN])
     motion.result = tally(present=motion.present, votes_for=motion.votes_for, against=motion.votes_against,
