@@ -349,6 +349,18 @@ def _check_open_agenda(meeting: Meeting) -> None:
     _require(meeting.items.count() < MAX_ITEMS_PER_MEETING, _("This meeting's agenda is full."))
 
 
+def _topic(meeting: Meeting, title: str, description: str, area: Area | None) -> tuple[str, str]:
+    """A new topic's checks (the agenda open, a title, short enough, a place within the meeting's area): the
+    cleaned title and details."""
+    _check_open_agenda(meeting)
+    title = _text(title, 100, _("Please keep the topic under 100 characters."))
+    _require(bool(title), _("Please say what the topic is."))
+    description = _text(description, 2000, _("Please keep the details under 2000 characters."))
+    if area is not None:
+        _require(area.code.startswith(meeting.area.code), _("This place is not within the meeting's area."))
+    return title, description
+
+
 @transaction.atomic
 def propose_topic(user, meeting: Meeting, *, title: str, description: str = "",
                   area: Area | None = None) -> AgendaItem:
@@ -357,12 +369,7 @@ def propose_topic(user, meeting: Meeting, *, title: str, description: str = "",
         raise PermissionDenied(_("You cannot propose topics for this meeting."))
     person = getattr(user, "person", None)
     _require(person is not None, _("Only a registered person can propose a topic."))
-    _check_open_agenda(meeting)
-    title = _text(title, 100, _("Please keep the topic under 100 characters."))
-    _require(bool(title), _("Please say what the topic is."))
-    description = _text(description, 2000, _("Please keep the details under 2000 characters."))
-    if area is not None:
-        _require(area.code.startswith(meeting.area.code), _("This place is not within the meeting's area."))
+    title, description = _topic(meeting, title, description, area)
     if area is None and person.area.code.startswith(meeting.area.code):
         area = person.area
     item = AgendaItem.objects.create(
@@ -377,12 +384,7 @@ def add_item(user, meeting: Meeting, *, title: str, description: str = "", area:
              category: Category | None = None, raised_by: Person | None = None) -> AgendaItem:
     """A free item put on the agenda by the staff."""
     _check_run(user, meeting.series)
-    _check_open_agenda(meeting)
-    title = _text(title, 100, _("Please keep the topic under 100 characters."))
-    _require(bool(title), _("Please say what the topic is."))
-    description = _text(description, 2000, _("Please keep the details under 2000 characters."))
-    if area is not None:
-        _require(area.code.startswith(meeting.area.code), _("This place is not within the meeting's area."))
+    title, description = _topic(meeting, title, description, area)
     item = AgendaItem.objects.create(
         meeting=meeting, position=_append_position(meeting), title=title, description=description,
         source=ItemSource.FREE, area=area, category=category, raised_by=raised_by,

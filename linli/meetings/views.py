@@ -161,6 +161,13 @@ def _run_or_404(request: HttpRequest, series: Series) -> None:
         raise Http404
 
 
+def _meeting_to_run(request: HttpRequest, pk: int) -> Meeting:
+    """The meeting, for those who run its series (anyone else: 404)."""
+    meeting = _meeting_or_404(request, pk)
+    _run_or_404(request, meeting.series)
+    return meeting
+
+
 def _person_by_mobile(user, mobile: str) -> Person | None:
     return scoped(Person.objects.all(), user).filter(mobile=mobile).order_by("pk").first()
 
@@ -318,8 +325,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
+    meeting = _meeting_to_run(request, pk)
     return _act(request, MoveForm(request.POST), lambda data: services.move_meeting(request.user, meeting, **data),
                 back=_meeting_url(meeting), done=_("The meeting is moved; the attendees are told."))
 
@@ -327,8 +333,7 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
+    meeting = _meeting_to_run(request, pk)
     return _act(request, CancelForm(request.POST),
                 lambda data: services.cancel_meeting(request.user, meeting, reason=data["reason"]),
                 back=_meeting_url(meeting),
@@ -338,8 +343,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
+    meeting = _meeting_to_run(request, pk)
     return _act(request, None, lambda _d: services.close_minutes(request.user, meeting), back=_meeting_url(meeting),
                 done=_("The minutes are closed."))
 
@@ -377,8 +381,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
+    meeting = _meeting_to_run(request, pk)
     return _act(request, FreeItemForm(request.POST), lambda data: services.add_item(request.user, meeting, **data),
                 back=_meeting_url(meeting), done=_("The item is on the agenda."))
 
@@ -386,8 +389,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_promote(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
+    meeting = _meeting_to_run(request, pk)
 
     def promote(data: dict[str, Any]) -> AgendaItem:
         case = scoped(Case.objects.select_related("category", "reporter__person", "area"), request.user).filter(
@@ -446,8 +448,7 @@ def _qr_svg(url: str) -> str:
 @require_GET
 def meeting_code(request: HttpRequest, pk: int) -> HttpResponse:
     """The screen at the meeting: this minute's sign-in code and its QR code (htmx refreshes it)."""
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
+    meeting = _meeting_to_run(request, pk)
     now = timezone.now()
     code = services.current_code(meeting, now)
     url = request.build_absolute_uri(reverse("meetings:signin", args=[meeting.pk]) + "?" + urlencode({"code": code}))
@@ -488,8 +489,7 @@ def signin(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
+    meeting = _meeting_to_run(request, pk)
     form = PersonByMobileForm(request.POST or None)
 
     def record(data: dict[str, Any]) -> str:
@@ -516,8 +516,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def motion_new(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
+    meeting = _meeting_to_run(request, pk)
     return _act(request, MotionForm(request.POST), lambda data: services.put_motion(request.user, meeting, **data),
                 back=_meeting_url(meeting), then=lambda motion: reverse("meetings:motion", args=[motion.pk]))
 
