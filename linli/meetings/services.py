@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -67,6 +68,9 @@ MAX_ITEMS_PER_MEETING = 200
 HANDLING = (Status.DISPATCHED, Status.IN_PROGRESS)
 
 
+T = TypeVar("T")
+
+
 class MeetingError(ValidationError):
     """A refused action, with a message for the user."""
 
@@ -74,6 +78,13 @@ class MeetingError(ValidationError):
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise MeetingError(message)
+
+
+def _given(value: T | None, message: str) -> T:
+    """``value``, refused with ``message`` when it is missing."""
+    if value is None:
+        raise MeetingError(message)
+    return value
 
 
 # --- who may do what ------------------------------------------------------------------------------------
@@ -367,8 +378,7 @@ def propose_topic(user, meeting: Meeting, *, title: str, description: str = "",
     """A topic raised by a resident, a rider, a building head or a grid worker, from a phone."""
     if not may_propose(user, meeting):
         raise PermissionDenied(_("You cannot propose topics for this meeting."))
-    person = getattr(user, "person", None)
-    _require(person is not None, _("Only a registered person can propose a topic."))
+    person: Person = _given(getattr(user, "person", None), _("Only a registered person can propose a topic."))
     title, description = _topic(meeting, title, description, area)
     if area is None and person.area.code.startswith(meeting.area.code):
         area = person.area
@@ -535,7 +545,7 @@ def escalation_targets(item: AgendaItem) -> QuerySet:
 
 
 def _check_deadline(deadline: dt.date | None) -> dt.date:
-    _require(deadline is not None, _("Give the deadline for the handling unit."))
+    deadline = _given(deadline, _("Give the deadline for the handling unit."))
     today = timezone.localdate()
     _require(deadline >= today, _("The deadline cannot be in the past."))
     _require(deadline <= today + dt.timedelta(days=MAX_DEADLINE_DAYS), _("The deadline must be within a year."))
@@ -551,8 +561,7 @@ def _assign(user, item: AgendaItem, *, level: str, department: Department | None
                  _("Choose the department that handles it."))
     case = item.case
     if case is None:
-        category = category or item.category
-        _require(category is not None, _("Choose the category of the problem."))
+        category = _given(category or item.category, _("Choose the category of the problem."))
         area = area or item.area or meeting.area
         _require(area.code.startswith(meeting.area.code), _("This place is not within the meeting's area."))
         try:
@@ -648,29 +657,28 @@ def record_outcome(user, item: AgendaItem, *, outcome: str, summary: str = "", n
         data.update(case=case.number, level=level, deadline=item.deadline.isoformat())
     elif outcome == Outcome.ESCALATED:
         if target == "loop":
-            case = item.case
-            _require(case is not None and case.status in HANDLING,
-                     _("Only an item whose case is being handled can go up the case loop; assign it first, "
-                       "or escalate it to a higher series."))
-            case = _loop(case, "escalate", user, note=note or _("Escalated at %(meeting)s") % {
+            handled = item.case
+            if handled is None or handled.status not in HANDLING:
+                raise MeetingError(_("Only an item whose case is being handled can go up the case loop; assign it "
+                                     "first, or escalate it to a higher series."))
+            handled = _loop(handled, "escalate", user, note=note or _("Escalated at %(meeting)s") % {
                 "meeting": meeting.title})
-            item.case, item.handler_level = case, case.level
-            item.handler_department = case.handler_department
-            data.update(case=case.number, level=case.level)
+            item.case, item.handler_level = handled, handled.level
+            item.handler_department = handled.handler_department
+            data.update(case=handled.number, level=handled.level)
         else:
             series_id = target.removeprefix("series:")
-            higher = escalation_targets(item).filter(pk=int(series_id)).first() if series_id.isdigit() else None
-            _require(higher is not None, _("Choose the higher series or the case loop."))
-            next_one = _next_or_generate(higher, None)
-            _require(next_one is not None, _("%(series)s has no coming meeting; ask its staff to call one.") % {
-                "series": higher.name})
+            higher: Series = _given(escalation_targets(item).filter(pk=int(series_id)).first()
+                                    if series_id.isdigit() else None, _("Choose the higher series or the case loop."))
+            next_one = _given(_next_or_generate(higher, None), _(
+                "%(series)s has no coming meeting; ask its staff to call one.") % {"series": higher.name})
             carried = _carry(item, next_one, ItemSource.ESCALATED, user)
             data.update(series=higher.pk, meeting=next_one.pk)
         if deadline is not None:
             item.deadline = _check_deadline(deadline)
     elif outcome == Outcome.DEFERRED:
-        next_one = _next_or_generate(meeting.series, meeting)
-        _require(next_one is not None, _("No next meeting is scheduled; call one first."))
+        next_one = _given(_next_or_generate(meeting.series, meeting),
+                          _("No next meeting is scheduled; call one first."))
         carried = _carry(item, next_one, ItemSource.DEFERRED, user)
         data.update(meeting=next_one.pk)
     elif outcome == Outcome.DECLINED:
@@ -691,12 +699,15 @@ def _tell_proposer(item: AgendaItem, carried: AgendaItem | None) -> None:
     if item.outcome == Outcome.SOLVED:
         text = _("%(meeting)s solved your topic “%(topic)s”: %(note)s") % values
     elif item.outcome == Outcome.ASSIGNED:
+        assert item.case is not None  # an assignment always files or takes a case
         text = _("%(meeting)s assigned your topic “%(topic)s” as case %(number)s, due %(deadline)s.") % {
             **values, "number": item.case.number, "deadline": item.deadline}
     elif item.outcome == Outcome.ESCALATED:
-        where = carried.meeting.series.name if carried is not None else item.case.get_level_display()
+        where = (carried.meeting.series.name if carried is not None
+                 else item.case.get_level_display() if item.case is not None else "")
         text = _("%(meeting)s escalated your topic “%(topic)s” to %(where)s.") % {**values, "where": where}
     elif item.outcome == Outcome.DEFERRED:
+        assert carried is not None  # deferring always carries the item over
         text = _("%(meeting)s deferred your topic “%(topic)s” to %(when)s.") % {
             **values, "when": f"{timezone.localtime(carried.meeting.starts_at):%Y-%m-%d}"}
     else:

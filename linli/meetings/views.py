@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.cases.models import Case
 from linli.core.codes import code_range
+from linli.core.http import AuthenticatedRequest
 from linli.core.paging import page_by_id, parse_key
 from linli.core.scope import get_scoped_or_404, scope_for, scoped
 from linli.people.models import Person
@@ -176,7 +177,7 @@ def _person_by_mobile(user, mobile: str) -> Person | None:
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """Coming meetings the user may join or propose topics to; staff also see their series."""
     now = timezone.now()
     qs = (services.visible_meetings(request.user).filter(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
@@ -189,7 +190,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def series_list(request: HttpRequest) -> HttpResponse:
+def series_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = scoped(Series.objects.select_related("kind", "area"), request.user).filter(active=True)
     context = _page(qs, request)
     context["figures"] = accountability.figures_by_series([s.pk for s in context["items"]])
@@ -212,7 +213,7 @@ def _members(user, numbers: list[str]) -> list[Person]:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def series_new(request: HttpRequest) -> HttpResponse:
+def series_new(request: AuthenticatedRequest) -> HttpResponse:
     areas = services.host_areas(request.user)
     if not areas.exists():
         raise Http404
@@ -234,7 +235,7 @@ def series_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def series_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = _series_or_404(request, pk)
     now = timezone.now()
     coming = list(series.meetings.filter(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
@@ -249,7 +250,7 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def series_generate(request: HttpRequest, pk: int) -> HttpResponse:
+def series_generate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = _series_or_404(request, pk)
     _run_or_404(request, series)
     return _act(request, None, lambda _d: services.generate(series), back=_series_url(series),
@@ -258,7 +259,7 @@ def series_generate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def series_call(request: HttpRequest, pk: int) -> HttpResponse:
+def series_call(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = _series_or_404(request, pk)
     _run_or_404(request, series)
     return _act(request, CallForm(request.POST), lambda data: services.call_meeting(request.user, series, **data),
@@ -268,7 +269,7 @@ def series_call(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def series_ical(request: HttpRequest, pk: int) -> HttpResponse:
+def series_ical(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = _series_or_404(request, pk)
     body = ical.calendar(ical.feed_window(series.meetings.all()), series.name, request.get_host())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -278,7 +279,7 @@ def series_ical(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def series_export(request: HttpRequest, pk: int) -> HttpResponse:
+def series_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = _series_or_404(request, pk)
     _run_or_404(request, series)
     body = exports.series_items_xlsx(series, exports.export_queryset(series))
@@ -306,7 +307,7 @@ def _motions(meeting: Meeting) -> list[Motion]:
 
 @login_required
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_or_404(request, pk)
     run = services.may_run(request.user, meeting.series)
     open_ = meeting.status == MeetingStatus.SCHEDULED
@@ -324,7 +325,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_to_run(request, pk)
     return _act(request, MoveForm(request.POST), lambda data: services.move_meeting(request.user, meeting, **data),
                 back=_meeting_url(meeting), done=_("The meeting is moved; the attendees are told."))
@@ -332,7 +333,7 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_to_run(request, pk)
     return _act(request, CancelForm(request.POST),
                 lambda data: services.cancel_meeting(request.user, meeting, reason=data["reason"]),
@@ -342,7 +343,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_to_run(request, pk)
     return _act(request, None, lambda _d: services.close_minutes(request.user, meeting), back=_meeting_url(meeting),
                 done=_("The minutes are closed."))
@@ -350,7 +351,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Printable minutes (A4)."""
     meeting = _meeting_or_404(request, pk)
     attendees = list(meeting.attendances.filter(signed_in_at__isnull=False).select_related("person")
@@ -365,7 +366,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def propose(request: HttpRequest, pk: int) -> HttpResponse:
+def propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A topic from a phone: residents, riders, building heads and grid workers."""
     meeting = services.visible_meetings(request.user).select_related("series", "area").filter(pk=pk).first()
     if meeting is None or not services.may_propose(request.user, meeting):
@@ -380,7 +381,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def item_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_to_run(request, pk)
     return _act(request, FreeItemForm(request.POST), lambda data: services.add_item(request.user, meeting, **data),
                 back=_meeting_url(meeting), done=_("The item is on the agenda."))
@@ -388,7 +389,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_promote(request: HttpRequest, pk: int) -> HttpResponse:
+def item_promote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_to_run(request, pk)
 
     def promote(data: dict[str, Any]) -> AgendaItem:
@@ -412,7 +413,7 @@ def _item_or_404(request: HttpRequest, pk: int) -> AgendaItem:
 
 @login_required
 @require_POST
-def item_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
+def item_move(request: AuthenticatedRequest, pk: int, direction: str) -> HttpResponse:
     item = _item_or_404(request, pk)
     _run_or_404(request, item.meeting.series)
     return _act(request, None, lambda _d: services.move_item(request.user, item, direction), back=_item_url(item))
@@ -420,7 +421,7 @@ def item_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def item_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def item_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record the item's one outcome (phone friendly: the minute-taker at the table)."""
     item = _item_or_404(request, pk)
     _run_or_404(request, item.meeting.series)
@@ -446,7 +447,7 @@ def _qr_svg(url: str) -> str:
 
 @login_required
 @require_GET
-def meeting_code(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_code(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The screen at the meeting: this minute's sign-in code and its QR code (htmx refreshes it)."""
     meeting = _meeting_to_run(request, pk)
     now = timezone.now()
@@ -466,7 +467,7 @@ def meeting_code(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def signin(request: HttpRequest, pk: int) -> HttpResponse:
+def signin(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = Meeting.objects.select_related("series").filter(pk=pk).first()
     person = getattr(request.user, "person", None)
     if meeting is None or person is None:
@@ -488,7 +489,7 @@ def signin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_to_run(request, pk)
     form = PersonByMobileForm(request.POST or None)
 
@@ -515,7 +516,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def motion_new(request: HttpRequest, pk: int) -> HttpResponse:
+def motion_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_to_run(request, pk)
     return _act(request, MotionForm(request.POST), lambda data: services.put_motion(request.user, meeting, **data),
                 back=_meeting_url(meeting), then=lambda motion: reverse("meetings:motion", args=[motion.pk]))
@@ -531,7 +532,7 @@ def _motion_or_404(request: HttpRequest, pk: int) -> Motion:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def motion(request: HttpRequest, pk: int) -> HttpResponse:
+def motion(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The host's page of a vote: the count so far (refreshed), votes recorded for members without a phone,
     closing.  Members present vote on their own phones (``motion_vote``); their votes are final."""
     motion = _motion_or_404(request, pk)
@@ -560,7 +561,7 @@ def motion(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def motion_vote(request: HttpRequest, pk: int) -> HttpResponse:
+def motion_vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A member present votes on their own phone, once; anyone else who sees the meeting is told why not."""
     motion = _motion_or_404(request, pk)
     here = reverse("meetings:motion_vote", args=[motion.pk])
@@ -593,7 +594,7 @@ def _tracked_filter(qs, show: str):
 
 @login_required
 @require_GET
-def accountability_view(request: HttpRequest) -> HttpResponse:
+def accountability_view(request: AuthenticatedRequest) -> HttpResponse:
     """Every assigned or escalated item in scope with its live case state; the figures of each series."""
     scope = scope_for(request.user)
     if not (scope.is_staff or scope.area_codes or scope.department_ids):
@@ -640,7 +641,7 @@ def public_accountability(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """The topics I raised and what became of them."""
     person_id = request.user.person_id
     if not person_id:
@@ -651,7 +652,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def calendar_link(request: HttpRequest) -> HttpResponse:
+def calendar_link(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         services.revoke_calendar_token(request.user)
         messages.success(request, _("The old link no longer works; here is a new one."))
@@ -718,7 +719,7 @@ def _row_initials(messages_, area, allowed: set[int]) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def wechat_paste(request: HttpRequest) -> HttpResponse:
+def wechat_paste(request: AuthenticatedRequest) -> HttpResponse:
     """Paste a WeChat excerpt; Linli splits it and proposes; a person confirms each message."""
     from .forms import PasteForm, PasteRowFormSet, _category_choices
     from .wechat import PasteError, create_from_paste, split

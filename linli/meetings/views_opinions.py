@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.core.codes import ancestor_codes
+from linli.core.http import AuthenticatedRequest
 from linli.core.scope import scope_for
 
 from . import opinions, services
@@ -44,7 +45,7 @@ def _meetings_to_take_up(user, drive: OpinionDrive) -> QuerySet[Meeting]:
 
 @login_required
 @require_GET
-def drive_list(request: HttpRequest) -> HttpResponse:
+def drive_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = opinions.visible_drives(request.user).select_related("area")
     context = _page(qs, request)
     numbers = opinions.counts([d.pk for d in context["items"]])
@@ -57,7 +58,7 @@ def drive_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def drive_new(request: HttpRequest) -> HttpResponse:
+def drive_new(request: AuthenticatedRequest) -> HttpResponse:
     areas = services.host_areas(request.user)
     if not scope_for(request.user).is_staff:
         raise Http404
@@ -69,7 +70,7 @@ def drive_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def drive_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def drive_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     drive = _drive_or_404(request, pk)
     run = opinions.may_run_drive(request.user, drive)
     own = Opinion.objects.filter(drive=drive, person_id=request.user.person_id).first() \
@@ -92,7 +93,7 @@ def drive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def opinion_take_up(request: HttpRequest, pk: int, how: str) -> HttpResponse:
+def opinion_take_up(request: AuthenticatedRequest, pk: int, how: str) -> HttpResponse:
     opinion = Opinion.objects.select_related("drive__area", "person__area").filter(
         pk=pk, drive__in=opinions.visible_drives(request.user)).first()
     if opinion is None or not opinions.may_run_drive(request.user, opinion.drive):
