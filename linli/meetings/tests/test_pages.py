@@ -72,6 +72,28 @@ def test_outside_scope_answers_404(client, people, busy, series):
     assert busy.status == MeetingStatus.SCHEDULED
 
 
+def test_the_hosts_actions_outside_scope_answer_404_and_change_nothing(client, people, busy, series):
+    from linli.meetings.models import Meeting, Motion
+
+    item = busy.items.order_by("position").last()
+    position, meetings, motions = item.position, Meeting.objects.count(), Motion.objects.count()
+    client.force_login(people.outsider)
+    when = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    posts = [(reverse("meetings:item_move", args=[item.pk, "up"]), {}),
+             (reverse("meetings:motion_new", args=[busy.pk]), {"text": "更换门禁", "rule": "majority", "quorum": 2}),
+             (reverse("meetings:series_call", args=[series.pk]), {"starts_at": when})]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 404, url
+    item.refresh_from_db()
+    assert (item.position, Meeting.objects.count(), Motion.objects.count()) == (position, meetings, motions)
+    client.force_login(people.staff)  # the same requests from the host do what they say
+    for url, data in posts:
+        assert client.post(url, data).status_code == 302, url
+    item.refresh_from_db()
+    assert (item.position, Meeting.objects.count(), Motion.objects.count()) == (position - 1, meetings + 1,
+                                                                                 motions + 1)
+
+
 def test_a_resident_member_sees_the_meeting_but_cannot_run_it(client, people, busy, series):
     client.force_login(people.resident)
     assert client.get(reverse("meetings:meeting_detail", args=[busy.pk])).status_code == 200
