@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.cases.forms import CategoryField, category_groups
 from linli.cases.models import HandlerLevel
-from linli.places.models import Area, Department
+from linli.places.models import Area, Department, PartnerUnit
 
 from .models import Meeting, MeetingKind, Outcome, Recurrence, Series, VoteChoice, VoteRule
 
@@ -67,6 +67,9 @@ class SeriesForm(SafeTextMixin, forms.Form):
     departments = forms.ModelMultipleChoiceField(Department.objects.order_by("kind", "name"), required=False,
                                                  label=_("Member departments"),
                                                  widget=forms.CheckboxSelectMultiple)
+    partners = forms.ModelMultipleChoiceField(PartnerUnit.objects.none(), required=False,
+                                              label=_("Partner units"), widget=forms.CheckboxSelectMultiple,
+                                              help_text=_("Property firms, owners' committees, companies."))
     escalates_to = forms.ModelChoiceField(queryset=Series.objects.none(), required=False, label=_("Escalates to"))
     quorum = forms.IntegerField(label=_("Quorum for votes"), min_value=0, max_value=10_000, initial=0,
                                 help_text=_("Members present needed for a vote; 0: a majority of the members."))
@@ -74,6 +77,7 @@ class SeriesForm(SafeTextMixin, forms.Form):
     def __init__(self, *args, areas, higher, **kwargs):
         super().__init__(*args, **kwargs)
         model_field(self, "area").queryset = areas
+        model_field(self, "partners").queryset = PartnerUnit.objects.filter(area__in=areas).order_by("kind", "name")
         model_field(self, "escalates_to").queryset = higher
 
     def clean_members(self) -> list[str]:

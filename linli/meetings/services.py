@@ -34,7 +34,7 @@ from linli.core import roles
 from linli.core.codes import ancestor_codes, code_range
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
-from linli.places.models import Area, AreaLevel, Department
+from linli.places.models import Area, AreaLevel, Department, PartnerUnit
 
 # The one import of the points rules (moving to ``linli.points.earning``): change this line only.
 from linli.points.earning import award_meeting
@@ -241,12 +241,17 @@ def _check_recurrence(recurrence: str, day_of_month: int | None, weekday: int | 
 @transaction.atomic
 def create_series(user, *, kind, name: str, area: Area, place: str, recurrence: str, start_time: dt.time,
                   duration_minutes: int = 90, day_of_month: int | None = None, weekday: int | None = None,
-                  members: Iterable[Person] = (), departments: Iterable[Department] = (), partners=(),
+                  members: Iterable[Person] = (), departments: Iterable[Department] = (),
+                  partners: Iterable[PartnerUnit] = (),
                   escalates_to: Series | None = None, quorum: int = 0, today: dt.date | None = None) -> Series:
     if not may_host(user, area):
         raise PermissionDenied(_("You cannot host a series in this unit."))
     _check_recurrence(recurrence, day_of_month, weekday)
     _require(bool((name or "").strip()), _("Give the series a name."))
+    partners = list(partners)
+    scope = scope_for(user)
+    _require(scope.everything or all(scope.covers_code(p.area.code) for p in partners),
+             _("A partner unit must be of your area."))
     series = Series.objects.create(
         kind=kind, name=name.strip(), area=area, place=place.strip(), recurrence=recurrence,
         day_of_month=day_of_month if recurrence == Recurrence.MONTHLY else None,
@@ -254,7 +259,7 @@ def create_series(user, *, kind, name: str, area: Area, place: str, recurrence: 
         duration_minutes=duration_minutes, escalates_to=escalates_to, quorum=quorum, created_by=user)
     series.members.set(list(members))
     series.departments.set(list(departments))
-    series.partners.set(list(partners))
+    series.partners.set(partners)
     generate(series, today=today)
     return series
 

@@ -226,7 +226,7 @@ def series_new(request: AuthenticatedRequest) -> HttpResponse:
             recurrence=data["recurrence"], day_of_month=data["day_of_month"], weekday=data["weekday"],
             start_time=data["start_time"], duration_minutes=data["duration_minutes"],
             members=_members(request.user, data["members"]), departments=data["departments"],
-            escalates_to=data["escalates_to"], quorum=data["quorum"])
+            partners=data["partners"], escalates_to=data["escalates_to"], quorum=data["quorum"])
 
     return _handle(request, form, create, then=_series_url, denied="area",
                    done=_("The series is set up and its coming meetings are scheduled.")) or render(
@@ -245,7 +245,8 @@ def series_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/series_detail.html", {
         "series": series, "coming": coming, **past, "figures": accountability.figures(series),
         "run": services.may_run(request.user, series), "member_count": series.members.count(),
-        "departments": list(series.departments.order_by("name")[:50]), "call_form": CallForm()})
+        "departments": list(series.departments.order_by("name")[:50]),
+        "partners": list(series.partners.order_by("kind", "name")[:50]), "call_form": CallForm()})
 
 
 @login_required

@@ -284,6 +284,22 @@ def test_new_series_form(staff, tree, kind, people):
     assert list(created.members.all()) == [people.resident.person] and created.meetings.exists()
 
 
+def test_a_series_takes_partner_units_of_the_users_area(staff, tree, kind, people):
+    from linli.meetings.models import Series
+    from linli.places.models import PartnerUnit
+
+    firm = PartnerUnit.objects.create(kind="property", name="安居物业", area=tree.g1)
+    elsewhere = PartnerUnit.objects.create(kind="property", name="远方物业", area=tree.h1)
+    data = {"kind": kind.pk, "name": "小区理事会", "area": tree.comm_a1.pk, "place": "二村活动室",
+            "recurrence": "ad_hoc", "start_time": "19:00", "duration_minutes": "90", "quorum": "0"}
+    response = staff.post(reverse("meetings:series_new"), {**data, "partners": [elsewhere.pk]})
+    assert response.status_code == 200 and not Series.objects.filter(name="小区理事会").exists()
+    response = staff.post(reverse("meetings:series_new"), {**data, "partners": [firm.pk]})
+    series = Series.objects.get(name="小区理事会")
+    assert response.status_code == 302 and list(series.partners.all()) == [firm]
+    assert "安居物业" in staff.get(reverse("meetings:series_detail", args=[series.pk])).content.decode()
+
+
 def test_accountability_flags_overdue_items(staff, busy):
     item = AgendaItem.objects.filter(meeting=busy, outcome=Outcome.ASSIGNED).get()
     AgendaItem.objects.filter(pk=item.pk).update(deadline=timezone.localdate() - dt.timedelta(days=2))
