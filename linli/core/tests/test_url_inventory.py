@@ -126,7 +126,8 @@ URLS["funds:list"] = OWN
 URLS |= {f"meetings:{n}": APP for n in (
     "series_detail", "series_generate", "series_call", "series_ical", "series_export", "meeting_detail",
     "meeting_move", "meeting_cancel", "meeting_close", "minutes", "propose", "item_add", "item_promote", "code",
-    "signin", "attendance", "motion_new", "item_outcome", "item_move", "motion", "motion_vote", "drive", "opinion_take_up")}
+    "signin", "attendance", "motion_new", "item_outcome", "item_move", "motion", "motion_vote", "drive",
+    "opinion_take_up")}
 URLS |= {f"meetings:{n}": OWN for n in ("index", "series_list", "series_new", "accountability", "mine", "wechat",
                                          "drives", "drive_new", "calendar")}
 URLS |= {"meetings:public": PUBLIC, "meetings:calendar_feed": PUBLIC}
