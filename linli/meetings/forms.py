@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from linli.cases.forms import CategoryField, category_groups
 from linli.cases.models import HandlerLevel
-from linli.places.models import Department
+from linli.places.models import Area, Department, PartnerUnit
 
-from .models import MeetingKind, Outcome, Recurrence, Series, VoteChoice, VoteRule
+from .models import Meeting, MeetingKind, Outcome, Recurrence, Series, VoteChoice, VoteRule
+
+if TYPE_CHECKING:
+    from .wechat import Message
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 mobile_validator = RegexValidator(r"^1\d{10}$", _("Enter an 11-digit mobile number."))
 
 
-class SafeTextMixin:
+def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """``form``'s model choice field ``name`` (to set its queryset or choices per request)."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form``'s choice field ``name`` (to set its choices per request)."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+class SafeTextMixin(forms.Form):
     """Text fields never carry markup: angle brackets are refused with a clear message."""
 
     text_fields: tuple[str, ...] = ()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         for name in self.text_fields:
             value = data.get(name)
             if isinstance(value, str) and ("<" in value or ">" in value):
@@ -36,7 +51,7 @@ class SeriesForm(SafeTextMixin, forms.Form):
 
     kind = forms.ModelChoiceField(MeetingKind.objects.filter(active=True), label=_("Kind"))
     name = forms.CharField(label=_("Series name"), max_length=100)
-    area = forms.ModelChoiceField(queryset=None, label=_("Host unit"))
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Host unit"))
     place = forms.CharField(label=_("Usual place"), max_length=200)
     recurrence = forms.ChoiceField(choices=Recurrence.choices, label=_("Recurrence"))
     day_of_month = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28, required=False,
@@ -52,14 +67,18 @@ class SeriesForm(SafeTextMixin, forms.Form):
     departments = forms.ModelMultipleChoiceField(Department.objects.order_by("kind", "name"), required=False,
                                                  label=_("Member departments"),
                                                  widget=forms.CheckboxSelectMultiple)
+    partners = forms.ModelMultipleChoiceField(PartnerUnit.objects.none(), required=False,
+                                              label=_("Partner units"), widget=forms.CheckboxSelectMultiple,
+                                              help_text=_("Property firms, owners' committees, companies."))
     escalates_to = forms.ModelChoiceField(queryset=Series.objects.none(), required=False, label=_("Escalates to"))
     quorum = forms.IntegerField(label=_("Quorum for votes"), min_value=0, max_value=10_000, initial=0,
                                 help_text=_("Members present needed for a vote; 0: a majority of the members."))
 
     def __init__(self, *args, areas, higher, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
-        self.fields["escalates_to"].queryset = higher
+        model_field(self, "area").queryset = areas
+        model_field(self, "partners").queryset = PartnerUnit.objects.filter(area__in=areas).order_by("kind", "name")
+        model_field(self, "escalates_to").queryset = higher
 
     def clean_members(self) -> list[str]:
         numbers = [n.strip() for n in (self.cleaned_data.get("members") or "").replace("，", "\n").replace(
@@ -114,7 +133,7 @@ class FreeItemForm(TopicForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _category_choices()
+        choice_field(self, "category").choices = _category_choices()
 
 
 class PromoteForm(forms.Form):
@@ -141,15 +160,15 @@ class OutcomeForm(SafeTextMixin, forms.Form):
 
     def __init__(self, *args, departments, targets, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _category_choices()
+        choice_field(self, "category").choices = _category_choices()
         self.departments = {str(d.pk): d for d in departments}
-        self.fields["handler"].choices = [("", "—")] + [
+        choice_field(self, "handler").choices = [("", "—")] + [
             (level, label) for level, label in HandlerLevel.choices if level != HandlerLevel.DEPARTMENT] + [
             (f"dept:{pk}", d.name) for pk, d in self.departments.items()]
-        self.fields["target"].choices = [("", "—"), ("loop", _("The next level of the case loop"))] + [
+        choice_field(self, "target").choices = [("", "—"), ("loop", _("The next level of the case loop"))] + [
             (f"series:{s.pk}", f"{s.name}（{s.area.name}）") for s in targets]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         handler = data.get("handler") or ""
         data["level"], data["department"] = handler, None
@@ -191,20 +210,28 @@ class VotesForm(forms.Form):
         return {int(name[1:]): value for name, value in self.cleaned_data.items() if value}
 
 
+class OwnVoteForm(forms.Form):
+    """A member's own vote, from their phone: one of three buttons."""
+
+    choice = forms.ChoiceField(label=_("Your vote"), choices=VoteChoice.choices,
+                               error_messages={"required": _("Choose for, against or abstain."),
+                                               "invalid_choice": _("Choose for, against or abstain.")})
+
+
 class PasteForm(SafeTextMixin, forms.Form):
     """Step one: the text copied from a WeChat group."""
 
     text_fields = ("group",)
     group = forms.CharField(label=_("WeChat group"), max_length=50,
                             help_text=_("e.g. 新河街7栋住户群; kept with each message, never shown publicly"))
-    area = forms.ModelChoiceField(queryset=None, label=_("Where the group is"))
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Where the group is"))
     paste = forms.CharField(label=_("Messages copied from the group"), max_length=20_000,
                             widget=forms.Textarea(attrs={"rows": 12}),
                             error_messages={"required": _("Paste the messages copied from the WeChat group.")})
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
+        model_field(self, "area").queryset = areas
 
 
 class PasteRowForm(SafeTextMixin, forms.Form):
@@ -218,22 +245,23 @@ class PasteRowForm(SafeTextMixin, forms.Form):
     nickname = forms.CharField(max_length=30, widget=forms.HiddenInput)
     sent_at = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
     category = CategoryField(required=False)
-    area = forms.ModelChoiceField(queryset=None, label=_("Where"))
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Where"))
     address = forms.CharField(label=_("Building and unit"), max_length=100, required=False)
-    meeting = forms.ModelChoiceField(queryset=None, required=False, label=_("Meeting"))
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), required=False, label=_("Meeting"))
+    message: Message | None = None  # the split message the row stands for (set by the view, shown above it)
 
     def __init__(self, *args, areas, meetings, choices, area_choices=None, meeting_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
-        self.fields["meeting"].queryset = meetings
-        self.fields["category"].choices = choices
+        model_field(self, "area").queryset = areas
+        model_field(self, "meeting").queryset = meetings
+        choice_field(self, "category").choices = choices
         # Lists made once for all the rows (else every row's select would ask the database again).
         if area_choices is not None:
-            self.fields["area"].choices = area_choices
+            model_field(self, "area").choices = area_choices
         if meeting_choices is not None:
-            self.fields["meeting"].choices = meeting_choices
+            model_field(self, "meeting").choices = meeting_choices
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         action = data.get("action")
         if action == "case" and not data.get("category"):
@@ -250,7 +278,7 @@ class DriveForm(SafeTextMixin, forms.Form):
     text_fields = ("question",)
     question = forms.CharField(label=_("Question"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
                                help_text=_("e.g. what should the renovation of the old estate do first?"))
-    area = forms.ModelChoiceField(queryset=None, label=_("Residents of"))
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Residents of"))
     opens_at = forms.DateTimeField(label=_("Opens"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                    widget=DATETIME_INPUT)
     closes_at = forms.DateTimeField(label=_("Closes"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -258,7 +286,7 @@ class DriveForm(SafeTextMixin, forms.Form):
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
+        model_field(self, "area").queryset = areas
 
 
 class OpinionForm(SafeTextMixin, forms.Form):
@@ -271,16 +299,16 @@ class ToCaseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _category_choices()
+        choice_field(self, "category").choices = _category_choices()
 
 
 class ToTopicForm(forms.Form):
-    meeting = forms.ModelChoiceField(queryset=None, label=_("Meeting"),
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), label=_("Meeting"),
                                      error_messages={"required": _("Choose the meeting.")})
 
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = meetings
+        model_field(self, "meeting").queryset = meetings
 
 
 class PeriodForm(forms.Form):
@@ -290,8 +318,8 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label=_("Period from"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=_("Period to"), required=False, widget=DATE_INPUT)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The end of the period is before its start."))
         return data

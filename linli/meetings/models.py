@@ -341,9 +341,12 @@ class VoteChoice(models.TextChoices):
 
 
 class Vote(models.Model):
+    """A member's vote: cast on their own phone (``own``, once, final) or recorded by the host for them."""
+
     motion = models.ForeignKey(Motion, models.CASCADE, related_name="votes", verbose_name=_("motion"))
     person = models.ForeignKey(Person, models.PROTECT, related_name="+", verbose_name=_("member"))
     choice = models.CharField(_("vote"), max_length=8, choices=VoteChoice.choices)
+    own = models.BooleanField(_("cast on the member's phone"), default=False)
     at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:

@@ -125,5 +125,5 @@ def counts(drive_ids: list[int]) -> dict[int, dict[str, int]]:
                       topics=Count("id", filter=Q(item__isnull=False))).order_by())
     result = {pk: {"total": 0, "cases": 0, "topics": 0} for pk in drive_ids}
     for row in rows:
-        result[row.pop("drive_id")] = row
+        result[row["drive_id"]] = {"total": row["total"], "cases": row["cases"], "topics": row["topics"]}
     return result

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -33,7 +34,7 @@ from linli.core import roles
 from linli.core.codes import ancestor_codes, code_range
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
-from linli.places.models import Area, AreaLevel, Department
+from linli.places.models import Area, AreaLevel, Department, PartnerUnit
 
 # The one import of the points rules (moving to ``linli.points.earning``): change this line only.
 from linli.points.earning import award_meeting
@@ -67,6 +68,9 @@ MAX_ITEMS_PER_MEETING = 200
 HANDLING = (Status.DISPATCHED, Status.IN_PROGRESS)
 
 
+T = TypeVar("T")
+
+
 class MeetingError(ValidationError):
     """A refused action, with a message for the user."""
 
@@ -74,6 +78,13 @@ class MeetingError(ValidationError):
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise MeetingError(message)
+
+
+def _given(value: T | None, message: str) -> T:
+    """``value``, refused with ``message`` when it is missing."""
+    if value is None:
+        raise MeetingError(message)
+    return value
 
 
 # --- who may do what ------------------------------------------------------------------------------------
@@ -230,12 +241,17 @@ def _check_recurrence(recurrence: str, day_of_month: int | None, weekday: int | 
 @transaction.atomic
 def create_series(user, *, kind, name: str, area: Area, place: str, recurrence: str, start_time: dt.time,
                   duration_minutes: int = 90, day_of_month: int | None = None, weekday: int | None = None,
-                  members: Iterable[Person] = (), departments: Iterable[Department] = (), partners=(),
+                  members: Iterable[Person] = (), departments: Iterable[Department] = (),
+                  partners: Iterable[PartnerUnit] = (),
                   escalates_to: Series | None = None, quorum: int = 0, today: dt.date | None = None) -> Series:
     if not may_host(user, area):
         raise PermissionDenied(_("You cannot host a series in this unit."))
     _check_recurrence(recurrence, day_of_month, weekday)
     _require(bool((name or "").strip()), _("Give the series a name."))
+    partners = list(partners)
+    scope = scope_for(user)
+    _require(scope.everything or all(scope.covers_code(p.area.code) for p in partners),
+             _("A partner unit must be of your area."))
     series = Series.objects.create(
         kind=kind, name=name.strip(), area=area, place=place.strip(), recurrence=recurrence,
         day_of_month=day_of_month if recurrence == Recurrence.MONTHLY else None,
@@ -243,7 +259,7 @@ def create_series(user, *, kind, name: str, area: Area, place: str, recurrence: 
         duration_minutes=duration_minutes, escalates_to=escalates_to, quorum=quorum, created_by=user)
     series.members.set(list(members))
     series.departments.set(list(departments))
-    series.partners.set(list(partners))
+    series.partners.set(partners)
     generate(series, today=today)
     return series
 
@@ -349,20 +365,26 @@ def _check_open_agenda(meeting: Meeting) -> None:
     _require(meeting.items.count() < MAX_ITEMS_PER_MEETING, _("This meeting's agenda is full."))
 
 
-@transaction.atomic
-def propose_topic(user, meeting: Meeting, *, title: str, description: str = "",
-                  area: Area | None = None) -> AgendaItem:
-    """A topic raised by a resident, a rider, a building head or a grid worker, from a phone."""
-    if not may_propose(user, meeting):
-        raise PermissionDenied(_("You cannot propose topics for this meeting."))
-    person = getattr(user, "person", None)
-    _require(person is not None, _("Only a registered person can propose a topic."))
+def _topic(meeting: Meeting, title: str, description: str, area: Area | None) -> tuple[str, str]:
+    """A new topic's checks (the agenda open, a title, short enough, a place within the meeting's area): the
+    cleaned title and details."""
     _check_open_agenda(meeting)
     title = _text(title, 100, _("Please keep the topic under 100 characters."))
     _require(bool(title), _("Please say what the topic is."))
     description = _text(description, 2000, _("Please keep the details under 2000 characters."))
     if area is not None:
         _require(area.code.startswith(meeting.area.code), _("This place is not within the meeting's area."))
+    return title, description
+
+
+@transaction.atomic
+def propose_topic(user, meeting: Meeting, *, title: str, description: str = "",
+                  area: Area | None = None) -> AgendaItem:
+    """A topic raised by a resident, a rider, a building head or a grid worker, from a phone."""
+    if not may_propose(user, meeting):
+        raise PermissionDenied(_("You cannot propose topics for this meeting."))
+    person: Person = _given(getattr(user, "person", None), _("Only a registered person can propose a topic."))
+    title, description = _topic(meeting, title, description, area)
     if area is None and person.area.code.startswith(meeting.area.code):
         area = person.area
     item = AgendaItem.objects.create(
@@ -377,12 +399,7 @@ def add_item(user, meeting: Meeting, *, title: str, description: str = "", area:
              category: Category | None = None, raised_by: Person | None = None) -> AgendaItem:
     """A free item put on the agenda by the staff."""
     _check_run(user, meeting.series)
-    _check_open_agenda(meeting)
-    title = _text(title, 100, _("Please keep the topic under 100 characters."))
-    _require(bool(title), _("Please say what the topic is."))
-    description = _text(description, 2000, _("Please keep the details under 2000 characters."))
-    if area is not None:
-        _require(area.code.startswith(meeting.area.code), _("This place is not within the meeting's area."))
+    title, description = _topic(meeting, title, description, area)
     item = AgendaItem.objects.create(
         meeting=meeting, position=_append_position(meeting), title=title, description=description,
         source=ItemSource.FREE, area=area, category=category, raised_by=raised_by,
@@ -533,7 +550,7 @@ def escalation_targets(item: AgendaItem) -> QuerySet:
 
 
 def _check_deadline(deadline: dt.date | None) -> dt.date:
-    _require(deadline is not None, _("Give the deadline for the handling unit."))
+    deadline = _given(deadline, _("Give the deadline for the handling unit."))
     today = timezone.localdate()
     _require(deadline >= today, _("The deadline cannot be in the past."))
     _require(deadline <= today + dt.timedelta(days=MAX_DEADLINE_DAYS), _("The deadline must be within a year."))
@@ -549,8 +566,7 @@ def _assign(user, item: AgendaItem, *, level: str, department: Department | None
                  _("Choose the department that handles it."))
     case = item.case
     if case is None:
-        category = category or item.category
-        _require(category is not None, _("Choose the category of the problem."))
+        category = _given(category or item.category, _("Choose the category of the problem."))
         area = area or item.area or meeting.area
         _require(area.code.startswith(meeting.area.code), _("This place is not within the meeting's area."))
         try:
@@ -646,29 +662,28 @@ def record_outcome(user, item: AgendaItem, *, outcome: str, summary: str = "", n
         data.update(case=case.number, level=level, deadline=item.deadline.isoformat())
     elif outcome == Outcome.ESCALATED:
         if target == "loop":
-            case = item.case
-            _require(case is not None and case.status in HANDLING,
-                     _("Only an item whose case is being handled can go up the case loop; assign it first, "
-                       "or escalate it to a higher series."))
-            case = _loop(case, "escalate", user, note=note or _("Escalated at %(meeting)s") % {
+            handled = item.case
+            if handled is None or handled.status not in HANDLING:
+                raise MeetingError(_("Only an item whose case is being handled can go up the case loop; assign it "
+                                     "first, or escalate it to a higher series."))
+            handled = _loop(handled, "escalate", user, note=note or _("Escalated at %(meeting)s") % {
                 "meeting": meeting.title})
-            item.case, item.handler_level = case, case.level
-            item.handler_department = case.handler_department
-            data.update(case=case.number, level=case.level)
+            item.case, item.handler_level = handled, handled.level
+            item.handler_department = handled.handler_department
+            data.update(case=handled.number, level=handled.level)
         else:
             series_id = target.removeprefix("series:")
-            higher = escalation_targets(item).filter(pk=int(series_id)).first() if series_id.isdigit() else None
-            _require(higher is not None, _("Choose the higher series or the case loop."))
-            next_one = _next_or_generate(higher, None)
-            _require(next_one is not None, _("%(series)s has no coming meeting; ask its staff to call one.") % {
-                "series": higher.name})
+            higher: Series = _given(escalation_targets(item).filter(pk=int(series_id)).first()
+                                    if series_id.isdigit() else None, _("Choose the higher series or the case loop."))
+            next_one = _given(_next_or_generate(higher, None), _(
+                "%(series)s has no coming meeting; ask its staff to call one.") % {"series": higher.name})
             carried = _carry(item, next_one, ItemSource.ESCALATED, user)
             data.update(series=higher.pk, meeting=next_one.pk)
         if deadline is not None:
             item.deadline = _check_deadline(deadline)
     elif outcome == Outcome.DEFERRED:
-        next_one = _next_or_generate(meeting.series, meeting)
-        _require(next_one is not None, _("No next meeting is scheduled; call one first."))
+        next_one = _given(_next_or_generate(meeting.series, meeting),
+                          _("No next meeting is scheduled; call one first."))
         carried = _carry(item, next_one, ItemSource.DEFERRED, user)
         data.update(meeting=next_one.pk)
     elif outcome == Outcome.DECLINED:
@@ -689,12 +704,15 @@ def _tell_proposer(item: AgendaItem, carried: AgendaItem | None) -> None:
     if item.outcome == Outcome.SOLVED:
         text = _("%(meeting)s solved your topic “%(topic)s”: %(note)s") % values
     elif item.outcome == Outcome.ASSIGNED:
+        assert item.case is not None  # an assignment always files or takes a case
         text = _("%(meeting)s assigned your topic “%(topic)s” as case %(number)s, due %(deadline)s.") % {
             **values, "number": item.case.number, "deadline": item.deadline}
     elif item.outcome == Outcome.ESCALATED:
-        where = carried.meeting.series.name if carried is not None else item.case.get_level_display()
+        where = (carried.meeting.series.name if carried is not None
+                 else item.case.get_level_display() if item.case is not None else "")
         text = _("%(meeting)s escalated your topic “%(topic)s” to %(where)s.") % {**values, "where": where}
     elif item.outcome == Outcome.DEFERRED:
+        assert carried is not None  # deferring always carries the item over
         text = _("%(meeting)s deferred your topic “%(topic)s” to %(when)s.") % {
             **values, "when": f"{timezone.localtime(carried.meeting.starts_at):%Y-%m-%d}"}
     else:
@@ -768,12 +786,39 @@ def cast_votes(user, motion: Motion, choices: dict[int, str]) -> int:
     motion = Motion.objects.select_for_update().select_related("meeting__series").get(pk=motion.pk)
     _require(motion.closed_at is None, _("This vote is closed."))
     allowed = set(voters(motion.meeting).values_list("pk", flat=True))
+    own = set(motion.votes.filter(own=True).values_list("person_id", flat=True))
     for person_id, choice in choices.items():
         _require(choice in VoteChoice.values, _("A vote is for, against or abstain."))
         _require(person_id in allowed, _("Only members present can vote."))
+        _require(person_id not in own, _("A member who voted on their own phone keeps that vote."))
     for person_id, choice in choices.items():
         Vote.objects.update_or_create(motion=motion, person_id=person_id, defaults={"choice": choice})
     return len(choices)
+
+
+def is_voter(user, meeting: Meeting) -> bool:
+    """Whether ``user`` is one of the members present who vote at ``meeting``."""
+    person_id = getattr(user, "person_id", None)
+    return bool(person_id) and voters(meeting).filter(pk=person_id).exists()
+
+
+@transaction.atomic
+def vote_own(user, motion: Motion, choice: str) -> Vote:
+    """A member present votes on their own phone: for, against or abstain, once (the vote is final)."""
+    motion = Motion.objects.select_for_update().select_related("meeting__series").get(pk=motion.pk)
+    _require(motion.closed_at is None, _("This vote is closed."))
+    _require(is_voter(user, motion.meeting), _("Only members signed in at the meeting can vote; sign in first."))
+    _require(choice in VoteChoice.values, _("A vote is for, against or abstain."))
+    _require(not motion.votes.filter(person_id=user.person_id).exists(), _("You have already voted."))
+    return Vote.objects.create(motion=motion, person_id=user.person_id, choice=choice, own=True)
+
+
+def vote_counts(motion: Motion) -> dict[str, int]:
+    """The count so far, for the host: each choice, how many voted, and how many members present may vote."""
+    counts = {c: 0 for c in VoteChoice.values}
+    for choice in motion.votes.values_list("choice", flat=True):
+        counts[choice] += 1
+    return {**counts, "voted": sum(counts.values()), "present": voters(motion.meeting).count()}
 
 
 @transaction.atomic
@@ -781,10 +826,8 @@ def close_motion(user, motion: Motion, *, now: dt.datetime | None = None) -> Mot
     _check_run(user, motion.meeting.series)
     motion = Motion.objects.select_for_update().select_related("meeting__series").get(pk=motion.pk)
     _require(motion.closed_at is None, _("This vote is closed."))
-    counts = {c: 0 for c in VoteChoice.values}
-    for choice in motion.votes.values_list("choice", flat=True):
-        counts[choice] += 1
-    motion.present = voters(motion.meeting).count()
+    counts = vote_counts(motion)
+    motion.present = counts["present"]
     motion.votes_for, motion.votes_against, motion.abstentions = (
         counts[VoteChoice.FOR], counts[VoteChoice.AGAINST], counts[VoteChoice.ABSTAIN])
     motion.result = tally(present=motion.present, votes_for=motion.votes_for, against=motion.votes_against,

@@ -29,6 +29,7 @@ urlpatterns = [
     path("items/<int:pk>/outcome/", views.item_outcome, name="item_outcome"),
     re_path(r"^items/(?P<pk>\d+)/move/(?P<direction>up|down)/$", views.item_move, name="item_move"),
     path("motions/<int:pk>/", views.motion, name="motion"),
+    path("motions/<int:pk>/vote/", views.motion_vote, name="motion_vote"),
     path("accountability/", views.accountability_view, name="accountability"),
     re_path(r"^public/(?P<code>\d{6,15})/$", views.public_accountability, name="public"),
     path("mine/", views.mine, name="mine"),

@@ -6,9 +6,12 @@ through the scope filter; an id outside it answers 404.  Lists page by key, neve
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import segno
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.cases.models import Case
 from linli.core.codes import code_range
+from linli.core.http import AuthenticatedRequest
 from linli.core.paging import page_by_id, parse_key
 from linli.core.scope import get_scoped_or_404, scope_for, scoped
 from linli.people.models import Person
@@ -37,6 +41,7 @@ from .forms import (
     MotionForm,
     MoveForm,
     OutcomeForm,
+    OwnVoteForm,
     PeriodForm,
     PersonByMobileForm,
     PromoteForm,
@@ -44,7 +49,7 @@ from .forms import (
     TopicForm,
     VotesForm,
 )
-from .models import AgendaItem, Attendance, ItemEvent, Meeting, MeetingStatus, Motion, Series, Vote
+from .models import AgendaItem, Attendance, ItemEvent, Meeting, MeetingStatus, Motion, Series, Vote, VoteChoice
 
 PAGE = 30
 
@@ -54,6 +59,50 @@ PAGE = 30
 def _fail(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+def _message(done: str | Callable[[Any], str], result: Any) -> str:
+    return done(result) if callable(done) else done
+
+
+def _handle(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], Any], *,
+            then: Callable[[Any], str], done: str | Callable[[Any], str] = "", denied: str = "") -> HttpResponse | None:
+    """A form page's POST: when ``form`` is valid, ``action(cleaned_data)`` runs, the user is told ``done`` (a
+    text, or made from the action's result) and redirected to ``then(result)``.  A refusal (``ValidationError``)
+    goes onto the form; ``PermissionDenied`` onto the field ``denied`` (none: 404).  ``None`` means: render the
+    page (a GET, or the form with its errors); nothing has changed."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    except PermissionDenied as exc:
+        if not denied:
+            raise Http404 from None
+        form.add_error(denied, str(exc))
+        return None
+    if message := _message(done, result):
+        messages.success(request, message)
+    return redirect(then(result))
+
+
+def _act(request: HttpRequest, form: forms.Form | None, action: Callable[[dict[str, Any]], Any], *, back: str,
+         done: str | Callable[[Any], str] = "", then: Callable[[Any], str] | None = None) -> HttpResponse:
+    """A POST-only action: validate ``form`` (``None``: nothing to validate), run ``action(cleaned_data)``, tell
+    ``done`` and go to ``then(result)`` (or ``back``).  The form's errors and any refusal (``ValidationError``)
+    become error messages, nothing changes, and the user is sent back to ``back``."""
+    try:
+        if form is not None and not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        result = action(form.cleaned_data if form is not None else {})
+    except ValidationError as exc:
+        _fail(request, exc)
+        return redirect(back)
+    if message := _message(done, result):
+        messages.success(request, message)
+    return redirect(then(result) if then is not None else back)
 
 
 def _page(qs, request: HttpRequest, params: dict | None = None, size: int = PAGE) -> dict:
@@ -96,9 +145,28 @@ def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
                              request.user, pk=pk)
 
 
+def _series_url(series: Series) -> str:
+    return reverse("meetings:series_detail", args=[series.pk])
+
+
+def _meeting_url(meeting: Meeting) -> str:
+    return reverse("meetings:meeting_detail", args=[meeting.pk])
+
+
+def _item_url(item: AgendaItem) -> str:
+    return _meeting_url(item.meeting) + f"#item-{item.pk}"
+
+
 def _run_or_404(request: HttpRequest, series: Series) -> None:
     if not services.may_run(request.user, series):
         raise Http404
+
+
+def _meeting_to_run(request: HttpRequest, pk: int) -> Meeting:
+    """The meeting, for those who run its series (anyone else: 404)."""
+    meeting = _meeting_or_404(request, pk)
+    _run_or_404(request, meeting.series)
+    return meeting
 
 
 def _person_by_mobile(user, mobile: str) -> Person | None:
@@ -109,7 +177,7 @@ def _person_by_mobile(user, mobile: str) -> Person | None:
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """Coming meetings the user may join or propose topics to; staff also see their series."""
     now = timezone.now()
     qs = (services.visible_meetings(request.user).filter(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
@@ -122,7 +190,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def series_list(request: HttpRequest) -> HttpResponse:
+def series_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = scoped(Series.objects.select_related("kind", "area"), request.user).filter(active=True)
     context = _page(qs, request)
     context["figures"] = accountability.figures_by_series([s.pk for s in context["items"]])
@@ -132,48 +200,42 @@ def series_list(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/series_list.html", context)
 
 
-def _members(user, numbers: list[str], form) -> list[Person] | None:
+def _members(user, numbers: list[str]) -> list[Person]:
     people = []
     for number in numbers:
         person = _person_by_mobile(user, number)
         if person is None:
-            form.add_error("members", _("No person with the mobile number %(mobile)s in your area.") % {
-                "mobile": number})
-            return None
+            raise ValidationError({"members": _("No person with the mobile number %(mobile)s in your area.") % {
+                "mobile": number}})
         people.append(person)
     return people
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def series_new(request: HttpRequest) -> HttpResponse:
+def series_new(request: AuthenticatedRequest) -> HttpResponse:
     areas = services.host_areas(request.user)
     if not areas.exists():
         raise Http404
     higher = Series.objects.filter(active=True).select_related("area").order_by("area__code", "name")
     form = SeriesForm(request.POST or None, areas=areas, higher=higher)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        members = _members(request.user, data["members"], form)
-        if members is not None:
-            try:
-                series = services.create_series(
-                    request.user, kind=data["kind"], name=data["name"], area=data["area"], place=data["place"],
-                    recurrence=data["recurrence"], day_of_month=data["day_of_month"], weekday=data["weekday"],
-                    start_time=data["start_time"], duration_minutes=data["duration_minutes"], members=members,
-                    departments=data["departments"], escalates_to=data["escalates_to"], quorum=data["quorum"])
-                messages.success(request, _("The series is set up and its coming meetings are scheduled."))
-                return redirect("meetings:series_detail", pk=series.pk)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            except PermissionDenied:
-                form.add_error("area", _("You cannot host a series in this unit."))
-    return render(request, "meetings/series_form.html", {"form": form})
+
+    def create(data: dict[str, Any]) -> Series:
+        return services.create_series(
+            request.user, kind=data["kind"], name=data["name"], area=data["area"], place=data["place"],
+            recurrence=data["recurrence"], day_of_month=data["day_of_month"], weekday=data["weekday"],
+            start_time=data["start_time"], duration_minutes=data["duration_minutes"],
+            members=_members(request.user, data["members"]), departments=data["departments"],
+            partners=data["partners"], escalates_to=data["escalates_to"], quorum=data["quorum"])
+
+    return _handle(request, form, create, then=_series_url, denied="area",
+                   done=_("The series is set up and its coming meetings are scheduled.")) or render(
+        request, "meetings/series_form.html", {"form": form})
 
 
 @login_required
 @require_GET
-def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def series_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = _series_or_404(request, pk)
     now = timezone.now()
     coming = list(series.meetings.filter(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
@@ -183,42 +245,32 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/series_detail.html", {
         "series": series, "coming": coming, **past, "figures": accountability.figures(series),
         "run": services.may_run(request.user, series), "member_count": series.members.count(),
-        "departments": list(series.departments.order_by("name")[:50]), "call_form": CallForm()})
+        "departments": list(series.departments.order_by("name")[:50]),
+        "partners": list(series.partners.order_by("kind", "name")[:50]), "call_form": CallForm()})
 
 
 @login_required
 @require_POST
-def series_generate(request: HttpRequest, pk: int) -> HttpResponse:
+def series_generate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = _series_or_404(request, pk)
     _run_or_404(request, series)
-    made = services.generate(series)
-    messages.success(request, _("%(n)d coming meetings scheduled.") % {"n": len(made)})
-    return redirect("meetings:series_detail", pk=series.pk)
+    return _act(request, None, lambda _d: services.generate(series), back=_series_url(series),
+                done=lambda made: _("%(n)d coming meetings scheduled.") % {"n": len(made)})
 
 
 @login_required
 @require_POST
-def series_call(request: HttpRequest, pk: int) -> HttpResponse:
+def series_call(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = _series_or_404(request, pk)
     _run_or_404(request, series)
-    form = CallForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-        return redirect("meetings:series_detail", pk=series.pk)
-    try:
-        meeting = services.call_meeting(request.user, series, **form.cleaned_data)
-    except ValidationError as exc:
-        _fail(request, exc)
-        return redirect("meetings:series_detail", pk=series.pk)
-    messages.success(request, _("The meeting is called; the members are invited."))
-    return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return _act(request, CallForm(request.POST), lambda data: services.call_meeting(request.user, series, **data),
+                back=_series_url(series), then=_meeting_url,
+                done=_("The meeting is called; the members are invited."))
 
 
 @login_required
 @require_GET
-def series_ical(request: HttpRequest, pk: int) -> HttpResponse:
+def series_ical(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = _series_or_404(request, pk)
     body = ical.calendar(ical.feed_window(series.meetings.all()), series.name, request.get_host())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -228,7 +280,7 @@ def series_ical(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def series_export(request: HttpRequest, pk: int) -> HttpResponse:
+def series_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = _series_or_404(request, pk)
     _run_or_404(request, series)
     body = exports.series_items_xlsx(series, exports.export_queryset(series))
@@ -256,68 +308,51 @@ def _motions(meeting: Meeting) -> list[Motion]:
 
 @login_required
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting_or_404(request, pk)
     run = services.may_run(request.user, meeting.series)
     open_ = meeting.status == MeetingStatus.SCHEDULED
     candidates = services.open_cases_for(request.user, meeting) if run and open_ else []
+    motions = _motions(meeting)
     return render(request, "meetings/meeting_detail.html", {
         "candidates": candidates,
-        "meeting": meeting, "series": meeting.series, "items": _items(meeting), "motions": _motions(meeting),
+        "meeting": meeting, "series": meeting.series, "items": _items(meeting), "motions": motions,
         "present": services.present_count(meeting), "invited": meeting.attendances.filter(invited=True).count(),
         "run": run, "open": open_, "may_propose": open_ and services.may_propose(request.user, meeting),
+        "voter": open_ and any(m.closed_at is None for m in motions) and services.is_voter(request.user, meeting),
         "move_form": MoveForm(), "cancel_form": CancelForm(), "item_form": FreeItemForm(),
         "promote_form": PromoteForm(), "motion_form": MotionForm()})
 
 
 @login_required
 @require_POST
-def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
-    form = MoveForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        services.move_meeting(request.user, meeting, **form.cleaned_data)
-        messages.success(request, _("The meeting is moved; the attendees are told."))
-    except ValidationError as exc:
-        _fail(request, exc)
-    return redirect("meetings:meeting_detail", pk=meeting.pk)
+def meeting_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_to_run(request, pk)
+    return _act(request, MoveForm(request.POST), lambda data: services.move_meeting(request.user, meeting, **data),
+                back=_meeting_url(meeting), done=_("The meeting is moved; the attendees are told."))
 
 
 @login_required
 @require_POST
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
-    form = CancelForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        services.cancel_meeting(request.user, meeting, reason=form.cleaned_data["reason"])
-        messages.success(request, _("The meeting is cancelled; the attendees are told and open items moved on."))
-    except ValidationError as exc:
-        _fail(request, exc)
-    return redirect("meetings:meeting_detail", pk=meeting.pk)
+def meeting_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_to_run(request, pk)
+    return _act(request, CancelForm(request.POST),
+                lambda data: services.cancel_meeting(request.user, meeting, reason=data["reason"]),
+                back=_meeting_url(meeting),
+                done=_("The meeting is cancelled; the attendees are told and open items moved on."))
 
 
 @login_required
 @require_POST
-def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
-    try:
-        services.close_minutes(request.user, meeting)
-        messages.success(request, _("The minutes are closed."))
-    except ValidationError as exc:
-        _fail(request, exc)
-    return redirect("meetings:meeting_detail", pk=meeting.pk)
+def meeting_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_to_run(request, pk)
+    return _act(request, None, lambda _d: services.close_minutes(request.user, meeting), back=_meeting_url(meeting),
+                done=_("The minutes are closed."))
 
 
 @login_required
 @require_GET
-def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Printable minutes (A4)."""
     meeting = _meeting_or_404(request, pk)
     attendees = list(meeting.attendances.filter(signed_in_at__isnull=False).select_related("person")
@@ -332,59 +367,41 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def propose(request: HttpRequest, pk: int) -> HttpResponse:
+def propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A topic from a phone: residents, riders, building heads and grid workers."""
     meeting = services.visible_meetings(request.user).select_related("series", "area").filter(pk=pk).first()
     if meeting is None or not services.may_propose(request.user, meeting):
         raise Http404
     form = TopicForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.propose_topic(request.user, meeting, **form.cleaned_data)
-            messages.success(request, _("Your topic is on the agenda of %(meeting)s. You will be told the outcome.")
-                             % {"meeting": meeting.title})
-            return redirect("meetings:mine")
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except PermissionDenied:
-            raise Http404 from None
-    return render(request, "meetings/propose.html", {"meeting": meeting, "form": form})
+    return _handle(request, form, lambda data: services.propose_topic(request.user, meeting, **data),
+                   then=lambda _item: reverse("meetings:mine"),
+                   done=_("Your topic is on the agenda of %(meeting)s. You will be told the outcome.") % {
+                       "meeting": meeting.title}) or render(request, "meetings/propose.html",
+                                                            {"meeting": meeting, "form": form})
 
 
 @login_required
 @require_POST
-def item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
-    form = FreeItemForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        services.add_item(request.user, meeting, **form.cleaned_data)
-        messages.success(request, _("The item is on the agenda."))
-    except ValidationError as exc:
-        _fail(request, exc)
-    return redirect("meetings:meeting_detail", pk=meeting.pk)
+def item_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_to_run(request, pk)
+    return _act(request, FreeItemForm(request.POST), lambda data: services.add_item(request.user, meeting, **data),
+                back=_meeting_url(meeting), done=_("The item is on the agenda."))
 
 
 @login_required
 @require_POST
-def item_promote(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
-    form = PromoteForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
+def item_promote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_to_run(request, pk)
+
+    def promote(data: dict[str, Any]) -> AgendaItem:
         case = scoped(Case.objects.select_related("category", "reporter__person", "area"), request.user).filter(
-            number=form.cleaned_data["number"]).first()
+            number=data["number"]).first()
         if case is None:
             raise ValidationError(_("No such case in your area."))
-        services.promote_case(request.user, meeting, case)
-        messages.success(request, _("Case %(number)s is on the agenda.") % {"number": case.number})
-    except ValidationError as exc:
-        _fail(request, exc)
-    return redirect("meetings:meeting_detail", pk=meeting.pk)
+        return services.promote_case(request.user, meeting, case)
+
+    return _act(request, PromoteForm(request.POST), promote, back=_meeting_url(meeting),
+                done=lambda item: _("Case %(number)s is on the agenda.") % {"number": item.case.number})
 
 
 def _item_or_404(request: HttpRequest, pk: int) -> AgendaItem:
@@ -397,36 +414,27 @@ def _item_or_404(request: HttpRequest, pk: int) -> AgendaItem:
 
 @login_required
 @require_POST
-def item_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
+def item_move(request: AuthenticatedRequest, pk: int, direction: str) -> HttpResponse:
     item = _item_or_404(request, pk)
     _run_or_404(request, item.meeting.series)
-    try:
-        services.move_item(request.user, item, direction)
-    except ValidationError as exc:
-        _fail(request, exc)
-    return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}")
+    return _act(request, None, lambda _d: services.move_item(request.user, item, direction), back=_item_url(item))
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def item_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def item_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record the item's one outcome (phone friendly: the minute-taker at the table)."""
     item = _item_or_404(request, pk)
     _run_or_404(request, item.meeting.series)
     form = OutcomeForm(request.POST or None, request.FILES or None,
                        departments=services.handler_departments(item.meeting),
                        targets=services.escalation_targets(item))
-    if request.method == "POST" and not item.outcome and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_outcome(request.user, item, outcome=data["outcome"], summary=data["summary"],
-                                    note=data["note"], deadline=data["deadline"], level=data["level"],
-                                    department=data["department"], category=data["category"],
-                                    target=data["target"], photo=data["photo"])
-            messages.success(request, _("The outcome is recorded."))
-            return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}")
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    done = _handle(request, form, lambda data: services.record_outcome(
+        request.user, item, outcome=data["outcome"], summary=data["summary"], note=data["note"],
+        deadline=data["deadline"], level=data["level"], department=data["department"], category=data["category"],
+        target=data["target"], photo=data["photo"]), then=_item_url, done=_("The outcome is recorded."))
+    if done:
+        return done
     events = list(ItemEvent.objects.filter(item=item).select_related("actor").order_by("at", "pk")[:50])
     return render(request, "meetings/item_outcome.html", {"item": item, "meeting": item.meeting, "form": form,
                                                           "events": events})
@@ -440,10 +448,9 @@ def _qr_svg(url: str) -> str:
 
 @login_required
 @require_GET
-def meeting_code(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_code(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The screen at the meeting: this minute's sign-in code and its QR code (htmx refreshes it)."""
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
+    meeting = _meeting_to_run(request, pk)
     now = timezone.now()
     code = services.current_code(meeting, now)
     url = request.build_absolute_uri(reverse("meetings:signin", args=[meeting.pk]) + "?" + urlencode({"code": code}))
@@ -461,7 +468,7 @@ def meeting_code(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def signin(request: HttpRequest, pk: int) -> HttpResponse:
+def signin(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = Meeting.objects.select_related("series").filter(pk=pk).first()
     person = getattr(request.user, "person", None)
     if meeting is None or person is None:
@@ -472,38 +479,35 @@ def signin(request: HttpRequest, pk: int) -> HttpResponse:
             or services.code_is_valid(meeting, code)):
         raise Http404
     form = CodeForm(request.POST or None, initial={"code": (request.GET.get("code") or "")[:6]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sign_in(meeting, person, form.cleaned_data["code"])
-            messages.success(request, _("You are signed in. Thank you for taking part."))
-            return redirect("meetings:index")
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    # Signed in, the person sees the meeting (and votes on its open motions if a member).
+    done = _handle(request, form, lambda data: services.sign_in(meeting, person, data["code"]),
+                   then=lambda _a: _meeting_url(meeting), done=_("You are signed in. Thank you for taking part."))
+    if done:
+        return done
     own = Attendance.objects.filter(meeting=meeting, person=person, signed_in_at__isnull=False).first()
     return render(request, "meetings/signin.html", {"meeting": meeting, "form": form, "own": own})
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
+def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_to_run(request, pk)
     form = PersonByMobileForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        person = _person_by_mobile(request.user, form.cleaned_data["mobile"])
+
+    def record(data: dict[str, Any]) -> str:
+        person = _person_by_mobile(request.user, data["mobile"])
         if person is None:
-            form.add_error("mobile", _("No person with this mobile number in your area."))
-        else:
-            try:
-                if request.POST.get("action") == "invite":
-                    services.invite(request.user, meeting, person)
-                    messages.success(request, _("%(name)s is invited.") % {"name": person.name})
-                else:
-                    services.mark_present(request.user, meeting, person)
-                    messages.success(request, _("%(name)s is signed in.") % {"name": person.name})
-                return redirect("meetings:attendance", pk=meeting.pk)
-            except ValidationError as exc:
-                form.add_error(None, exc)
+            raise ValidationError({"mobile": _("No person with this mobile number in your area.")})
+        if request.POST.get("action") == "invite":
+            services.invite(request.user, meeting, person)
+            return _("%(name)s is invited.") % {"name": person.name}
+        services.mark_present(request.user, meeting, person)
+        return _("%(name)s is signed in.") % {"name": person.name}
+
+    done = _handle(request, form, record, done=str,  # ``record`` says what it did
+                   then=lambda _m: reverse("meetings:attendance", args=[meeting.pk]))
+    if done:
+        return done
     rows = list(meeting.attendances.select_related("person").order_by("signed_in_at", "pk")[:500])
     return render(request, "meetings/attendance.html", {
         "meeting": meeting, "rows": rows, "form": form, "present": sum(1 for r in rows if r.signed_in_at)})
@@ -513,18 +517,10 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def motion_new(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    _run_or_404(request, meeting.series)
-    form = MotionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        motion = services.put_motion(request.user, meeting, **form.cleaned_data)
-        return redirect("meetings:motion", pk=motion.pk)
-    except ValidationError as exc:
-        _fail(request, exc)
-    return redirect("meetings:meeting_detail", pk=meeting.pk)
+def motion_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_to_run(request, pk)
+    return _act(request, MotionForm(request.POST), lambda data: services.put_motion(request.user, meeting, **data),
+                back=_meeting_url(meeting), then=lambda motion: reverse("meetings:motion", args=[motion.pk]))
 
 
 def _motion_or_404(request: HttpRequest, pk: int) -> Motion:
@@ -537,30 +533,50 @@ def _motion_or_404(request: HttpRequest, pk: int) -> Motion:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def motion(request: HttpRequest, pk: int) -> HttpResponse:
+def motion(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The host's page of a vote: the count so far (refreshed), votes recorded for members without a phone,
+    closing.  Members present vote on their own phones (``motion_vote``); their votes are final."""
     motion = _motion_or_404(request, pk)
     meeting = motion.meeting
     run = services.may_run(request.user, meeting.series)
-    voters = list(services.voters(meeting)[:500])
-    votes = {v.person_id: v.choice for v in motion.votes.all()}
-    form = VotesForm(request.POST or None, voters=voters, initial={f"p{pid}": c for pid, c in votes.items()})
-    if request.method == "POST":
-        if not run:
-            raise Http404
-        try:
-            if request.POST.get("action") == "close":
-                motion = services.close_motion(request.user, motion)
-                messages.success(request, _("The vote is closed: %(result)s.") % {
-                    "result": motion.get_result_display()})
-                return redirect("meetings:meeting_detail", pk=meeting.pk)
-            if form.is_valid():
-                n = services.cast_votes(request.user, motion, form.choices())
-                messages.success(request, _("%(n)d votes recorded.") % {"n": n})
-                return redirect("meetings:motion", pk=motion.pk)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-    return render(request, "meetings/motion.html", {"motion": motion, "meeting": meeting, "form": form,
-                                                    "run": run, "voter_count": len(voters)})
+    if request.method == "POST" and not run:
+        raise Http404
+    here = reverse("meetings:motion", args=[motion.pk])
+    if request.method == "POST" and request.POST.get("action") == "close":
+        return _act(request, None, lambda _d: services.close_motion(request.user, motion), back=here,
+                    then=lambda _m: _meeting_url(meeting),
+                    done=lambda closed: _("The vote is closed: %(result)s.") % {"result": closed.get_result_display()})
+    votes = list(motion.votes.all())
+    own = {v.person_id for v in votes if v.own}
+    voters = [p for p in services.voters(meeting)[:500] if p.pk not in own]
+    form = VotesForm(request.POST or None, voters=voters,
+                     initial={f"p{v.person_id}": v.choice for v in votes if not v.own})
+    done = _handle(request, form, lambda _d: services.cast_votes(request.user, motion, form.choices()),
+                   then=lambda _n: here, done=lambda n: _("%(n)d votes recorded.") % {"n": n})
+    if done:
+        return done
+    context = {"motion": motion, "meeting": meeting, "form": form, "run": run, "tally": services.vote_counts(motion),
+               "own_count": len(own)}
+    return render(request, "meetings/motion_count.html" if request.htmx else "meetings/motion.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def motion_vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A member present votes on their own phone, once; anyone else who sees the meeting is told why not."""
+    motion = _motion_or_404(request, pk)
+    here = reverse("meetings:motion_vote", args=[motion.pk])
+    form = OwnVoteForm(request.POST or None)
+    done = _handle(request, form, lambda data: services.vote_own(request.user, motion, data["choice"]),
+                   then=lambda _v: here, done=_("Your vote is recorded."))
+    if done:
+        return done
+    person_id = request.user.person_id
+    own = motion.votes.filter(person_id=person_id).first() if person_id else None
+    may_vote = motion.closed_at is None and own is None and services.is_voter(request.user, motion.meeting)
+    return render(request, "meetings/motion_vote.html", {
+        "motion": motion, "meeting": motion.meeting, "form": form, "own": own, "may_vote": may_vote,
+        "choices": VoteChoice.choices})
 
 
 # --- accountability
@@ -579,7 +595,7 @@ def _tracked_filter(qs, show: str):
 
 @login_required
 @require_GET
-def accountability_view(request: HttpRequest) -> HttpResponse:
+def accountability_view(request: AuthenticatedRequest) -> HttpResponse:
     """Every assigned or escalated item in scope with its live case state; the figures of each series."""
     scope = scope_for(request.user)
     if not (scope.is_staff or scope.area_codes or scope.department_ids):
@@ -626,7 +642,7 @@ def public_accountability(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """The topics I raised and what became of them."""
     person_id = request.user.person_id
     if not person_id:
@@ -637,7 +653,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def calendar_link(request: HttpRequest) -> HttpResponse:
+def calendar_link(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         services.revoke_calendar_token(request.user)
         messages.success(request, _("The old link no longer works; here is a new one."))
@@ -704,7 +720,7 @@ def _row_initials(messages_, area, allowed: set[int]) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def wechat_paste(request: HttpRequest) -> HttpResponse:
+def wechat_paste(request: AuthenticatedRequest) -> HttpResponse:
     """Paste a WeChat excerpt; Linli splits it and proposes; a person confirms each message."""
     from .forms import PasteForm, PasteRowFormSet, _category_choices
     from .wechat import PasteError, create_from_paste, split

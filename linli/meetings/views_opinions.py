@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.core.codes import ancestor_codes
+from linli.core.http import AuthenticatedRequest
 from linli.core.scope import scope_for
 
 from . import opinions, services
 from .forms import DriveForm, OpinionForm, ToCaseForm, ToTopicForm
-from .models import Meeting, MeetingStatus, Opinion
-from .views import _page
+from .models import Meeting, MeetingStatus, Opinion, OpinionDrive
+from .views import _act, _handle, _page
 
 
-def _drive_or_404(request: HttpRequest, pk: int):
+def _drive_url(drive: OpinionDrive) -> str:
+    return reverse("meetings:drive", args=[drive.pk])
+
+
+def _drive_or_404(request: HttpRequest, pk: int) -> OpinionDrive:
     drive = opinions.visible_drives(request.user).select_related("area").filter(pk=pk).first()
     if drive is None:
         raise Http404
     return drive
 
 
-def _meetings_to_take_up(user, drive):
+def _meetings_to_take_up(user, drive: OpinionDrive) -> QuerySet[Meeting]:
     """Coming meetings hosted over the drive's area that the user runs."""
     qs = (Meeting.objects.filter(status=MeetingStatus.SCHEDULED, ends_at__gte=timezone.now(),
                                  area__code__in=ancestor_codes(drive.area.code))
@@ -40,7 +45,7 @@ def _meetings_to_take_up(user, drive):
 
 @login_required
 @require_GET
-def drive_list(request: HttpRequest) -> HttpResponse:
+def drive_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = opinions.visible_drives(request.user).select_related("area")
     context = _page(qs, request)
     numbers = opinions.counts([d.pk for d in context["items"]])
@@ -53,40 +58,28 @@ def drive_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def drive_new(request: HttpRequest) -> HttpResponse:
+def drive_new(request: AuthenticatedRequest) -> HttpResponse:
     areas = services.host_areas(request.user)
     if not scope_for(request.user).is_staff:
         raise Http404
     form = DriveForm(request.POST or None, areas=areas)
-    if request.method == "POST" and form.is_valid():
-        try:
-            drive = opinions.create_drive(request.user, **form.cleaned_data)
-            messages.success(request, _("The opinion drive is open to the residents."))
-            return redirect("meetings:drive", pk=drive.pk)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except PermissionDenied:
-            form.add_error("area", _("You cannot start an opinion drive in this unit."))
-    return render(request, "meetings/drive_form.html", {"form": form})
+    return _handle(request, form, lambda data: opinions.create_drive(request.user, **data), then=_drive_url,
+                   done=_("The opinion drive is open to the residents."), denied="area") or render(
+        request, "meetings/drive_form.html", {"form": form})
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def drive_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def drive_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     drive = _drive_or_404(request, pk)
     run = opinions.may_run_drive(request.user, drive)
     own = Opinion.objects.filter(drive=drive, person_id=request.user.person_id).first() \
         if request.user.person_id else None
     form = OpinionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            opinions.answer(request.user, drive, form.cleaned_data["text"])
-            messages.success(request, _("Thank you: your opinion is recorded."))
-            return redirect("meetings:drive", pk=drive.pk)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except PermissionDenied:
-            raise Http404 from None
+    done = _handle(request, form, lambda data: opinions.answer(request.user, drive, data["text"]),
+                   then=lambda _o: _drive_url(drive), done=_("Thank you: your opinion is recorded."))
+    if done:
+        return done
     context = {"drive": drive, "run": run, "own": own, "form": form, "open": opinions.is_open(drive),
                "may_answer": opinions.may_answer(request.user, drive),
                "numbers": opinions.counts([drive.pk])[drive.pk]}
@@ -100,25 +93,16 @@ def drive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def opinion_take_up(request: HttpRequest, pk: int, how: str) -> HttpResponse:
+def opinion_take_up(request: AuthenticatedRequest, pk: int, how: str) -> HttpResponse:
     opinion = Opinion.objects.select_related("drive__area", "person__area").filter(
         pk=pk, drive__in=opinions.visible_drives(request.user)).first()
     if opinion is None or not opinions.may_run_drive(request.user, opinion.drive):
         raise Http404
-    try:
-        if how == "case":
-            form = ToCaseForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
-            opinion = opinions.to_case(request.user, opinion, category=form.cleaned_data["category"])
-            messages.success(request, _("Filed as case %(number)s.") % {"number": opinion.case.number})
-        else:
-            form = ToTopicForm(request.POST, meetings=_meetings_to_take_up(request.user, opinion.drive))
-            if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
-            opinion = opinions.to_topic(request.user, opinion, meeting=form.cleaned_data["meeting"])
-            messages.success(request, _("Put on the agenda of %(meeting)s.") % {"meeting": opinion.item.meeting.title})
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    return redirect("meetings:drive", pk=opinion.drive_id)
+    back = _drive_url(opinion.drive)
+    if how == "case":
+        return _act(request, ToCaseForm(request.POST),
+                    lambda data: opinions.to_case(request.user, opinion, category=data["category"]), back=back,
+                    done=lambda taken: _("Filed as case %(number)s.") % {"number": taken.case.number})
+    return _act(request, ToTopicForm(request.POST, meetings=_meetings_to_take_up(request.user, opinion.drive)),
+                lambda data: opinions.to_topic(request.user, opinion, meeting=data["meeting"]), back=back,
+                done=lambda taken: _("Put on the agenda of %(meeting)s.") % {"meeting": taken.item.meeting.title})

@@ -140,7 +140,7 @@ def split(raw: str | None, *, today: dt.date | None = None) -> list[Message]:
     lines = [line for line in _lines(raw) if not SYSTEM.search(line)]
     found: list[tuple[str, dt.datetime | None, list[str]]] = []
     if any(HEADER.match(line) for line in lines):
-        current = None
+        current: tuple[str, dt.datetime | None, list[str]] | None = None
         for line in lines:
             if (match := HEADER.match(line)) is not None:
                 current = (match.group("name").strip(), _when(match, today), [])

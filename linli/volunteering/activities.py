@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import math
 import struct
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -201,7 +202,13 @@ def _code(secret: str, window: int) -> str:
     return f"{value % 1_000_000:06d}"
 
 
-def current_code(activity: Activity, at: dt.datetime | None = None) -> str:
+class HasSecret(Protocol):
+    """Anything that shows a rotating check-in code: an activity, a meeting."""
+
+    secret: str
+
+
+def current_code(activity: HasSecret, at: dt.datetime | None = None) -> str:
     """The code the organiser shows now."""
     return _code(activity.secret, _window(at or timezone.now()))
 
@@ -211,7 +218,7 @@ def seconds_left(at: dt.datetime | None = None) -> int:
     return CODE_WINDOW_SECONDS - int(at.timestamp()) % CODE_WINDOW_SECONDS
 
 
-def code_is_valid(activity: Activity, code: str, at: dt.datetime | None = None) -> bool:
+def code_is_valid(activity: HasSecret, code: str, at: dt.datetime | None = None) -> bool:
     """True for the code of the current minute or of the previous one."""
     code = (code or "").strip()
     if len(code) != 6 or not code.isdigit():

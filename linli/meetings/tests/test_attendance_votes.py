@@ -143,3 +143,86 @@ def test_sign_in_page_of_a_far_meeting_needs_the_code(client, people, running):
     code = services.current_code(running)
     assert client.get(url, {"code": code}).status_code == 200
     assert client.post(url, {"code": code}).status_code == 302 and services.present_count(running) == 1
+
+
+# --- members vote on their own phones ---------------------------------------------------------------------------
+
+@pytest.fixture
+def motion(running, people):
+    """The 10-yuan fee put to the vote; the resident and the worker (members) have signed in."""
+    motion = services.put_motion(people.staff, running, text="每户每月缴纳自治管理费10元")
+    for user in (people.resident, people.worker):
+        services.mark_present(people.staff, running, user.person)
+    return motion
+
+
+def _vote_url(motion):
+    from django.urls import reverse
+
+    return reverse("meetings:motion_vote", args=[motion.pk])
+
+
+def test_a_member_present_votes_once_on_their_phone_and_the_host_sees_the_count(client, motion, people):
+    from django.urls import reverse
+
+    from linli.meetings.models import Vote
+
+    client.force_login(people.resident)
+    page = client.get(reverse("meetings:meeting_detail", args=[motion.meeting_id])).content.decode()
+    assert _vote_url(motion) in page  # the open motion is offered on the member's phone
+    page = client.get(_vote_url(motion)).content.decode()
+    assert motion.text in page and 'value="for"' in page and 'value="abstain"' in page
+    assert client.post(_vote_url(motion), {"choice": "for"}).status_code == 302
+    response = client.post(_vote_url(motion), {"choice": "against"})  # once: a second vote is refused
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    assert list(Vote.objects.filter(motion=motion).values_list("person_id", "choice", "own")) == [
+        (people.resident.person.pk, "for", True)]
+    client.force_login(people.worker)
+    client.post(_vote_url(motion), {"choice": "abstain"})
+    with pytest.raises(MeetingError):  # the host cannot overwrite a member's own vote
+        services.cast_votes(people.staff, motion, {people.resident.person.pk: "against"})
+    client.force_login(people.staff)
+    response = client.get(reverse("meetings:motion", args=[motion.pk]))
+    assert response.context["tally"] == {"for": 1, "against": 0, "abstain": 1, "voted": 2, "present": 2}
+    assert "2 / 2" in response.content.decode()
+    assert f"p{people.resident.person.pk}" not in response.context["form"].fields  # voted on their phone
+    motion = services.close_motion(people.staff, motion)
+    assert (motion.votes_for, motion.abstentions, motion.present, motion.result) == (1, 1, 2, MotionResult.FAILED)
+    client.force_login(people.worker)
+    response = client.post(_vote_url(motion), {"choice": "for"})  # closed: refused, the count stands
+    assert 'role="alert"' in response.content.decode() and motion.votes.count() == 2
+
+
+def test_who_may_not_vote_gets_a_clear_message_and_nothing_changes(client, motion, people, running):
+    services.mark_present(people.staff, running, people.far_resident.person)  # present, not a member
+    for user in (people.neighbour, people.far_resident):  # a member not present; present, not a member
+        client.force_login(user)
+        response = client.get(_vote_url(motion))
+        assert response.status_code == 200 and 'value="for"' not in response.content.decode()
+        response = client.post(_vote_url(motion), {"choice": "for"})
+        assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    client.force_login(people.resident)
+    for choice in ("maybe", "", "for" * 10):
+        response = client.post(_vote_url(motion), {"choice": choice})
+        assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    assert not motion.votes.exists()
+
+
+def test_the_vote_page_outside_scope_answers_404(client, motion, people):
+    client.force_login(people.outsider)
+    assert client.get(_vote_url(motion)).status_code == 404
+    assert client.post(_vote_url(motion), {"choice": "for"}).status_code == 404
+    assert not motion.votes.exists()
+
+
+def test_own_vote_service_refusals(motion, people):
+    with pytest.raises(MeetingError):
+        services.vote_own(people.neighbour, motion, "for")  # not signed in
+    with pytest.raises(MeetingError):
+        services.vote_own(people.resident, motion, "maybe")
+    with pytest.raises(MeetingError):
+        services.vote_own(people.staff, motion, "for")  # the host has not signed in as a member
+    services.vote_own(people.resident, motion, "against")
+    with pytest.raises(MeetingError):
+        services.vote_own(people.resident, motion, "for")
+    assert motion.votes.get().choice == "against"

@@ -123,3 +123,32 @@ def test_paste_a_wechat_excerpt_and_confirm_two_cases(new_browser_page, live_ser
     assert [c.area for c in cases] == [tree.g1, tree.g2]
     assert cases[0].channel_ref.startswith("甲一社区3栋住户群：张阿姨（")
     assert not errors, errors
+
+
+def test_a_member_signs_in_and_votes_on_a_phone_and_the_host_sees_the_count(new_browser_page, live_server, people,
+                                                                           running, tmp_path):
+    from linli.meetings import services
+    from linli.meetings.models import Vote
+
+    motion = services.put_motion(people.staff, running, text="每户每月缴纳自治管理费10元")
+    member = new_browser_page(**PHONE)
+    errors: list[str] = []
+    member.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(member, live_server, "resident-g1", PASSWORD, "/meetings/")
+    member.goto(f"{live_server.url}/meetings/{running.pk}/signin/?code={services.current_code(running)}")
+    with member.expect_navigation():  # the code from the QR link; signed in, the member lands on the meeting
+        member.click("button[type=submit].primary")
+    with member.expect_navigation():
+        member.click("a:has-text('用手机表决')")
+    assert "每户每月缴纳自治管理费10元" in member.content() and _fits_the_phone(member)
+    screenshot(member, tmp_path / "vote.png")
+    with member.expect_navigation():
+        member.click("button[name=choice][value=for]")
+    assert "您的表决已记录" in member.content() and member.locator("button[name=choice]").count() == 0
+    assert list(Vote.objects.values_list("choice", "own")) == [("for", True)]
+
+    host = new_browser_page()
+    sign_in(host, live_server, "staff-a1", PASSWORD, f"/meetings/motions/{motion.pk}/")
+    host.goto(f"{live_server.url}/meetings/motions/{motion.pk}/")
+    assert "1 / 1" in host.locator("#vote-count").inner_text()
+    assert not errors, errors

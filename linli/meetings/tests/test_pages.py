@@ -72,6 +72,28 @@ def test_outside_scope_answers_404(client, people, busy, series):
     assert busy.status == MeetingStatus.SCHEDULED
 
 
+def test_the_hosts_actions_outside_scope_answer_404_and_change_nothing(client, people, busy, series):
+    from linli.meetings.models import Meeting, Motion
+
+    item = busy.items.order_by("position").last()
+    position, meetings, motions = item.position, Meeting.objects.count(), Motion.objects.count()
+    client.force_login(people.outsider)
+    when = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    posts = [(reverse("meetings:item_move", args=[item.pk, "up"]), {}),
+             (reverse("meetings:motion_new", args=[busy.pk]), {"text": "更换门禁", "rule": "majority", "quorum": 2}),
+             (reverse("meetings:series_call", args=[series.pk]), {"starts_at": when})]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 404, url
+    item.refresh_from_db()
+    assert (item.position, Meeting.objects.count(), Motion.objects.count()) == (position, meetings, motions)
+    client.force_login(people.staff)  # the same requests from the host do what they say
+    for url, data in posts:
+        assert client.post(url, data).status_code == 302, url
+    item.refresh_from_db()
+    assert (item.position, Meeting.objects.count(), Motion.objects.count()) == (position - 1, meetings + 1,
+                                                                                 motions + 1)
+
+
 def test_a_resident_member_sees_the_meeting_but_cannot_run_it(client, people, busy, series):
     client.force_login(people.resident)
     assert client.get(reverse("meetings:meeting_detail", args=[busy.pk])).status_code == 200
@@ -260,6 +282,22 @@ def test_new_series_form(staff, tree, kind, people):
 
     created = Series.objects.get(name="小区理事会")
     assert list(created.members.all()) == [people.resident.person] and created.meetings.exists()
+
+
+def test_a_series_takes_partner_units_of_the_users_area(staff, tree, kind, people):
+    from linli.meetings.models import Series
+    from linli.places.models import PartnerUnit
+
+    firm = PartnerUnit.objects.create(kind="property", name="安居物业", area=tree.g1)
+    elsewhere = PartnerUnit.objects.create(kind="property", name="远方物业", area=tree.h1)
+    data = {"kind": kind.pk, "name": "小区理事会", "area": tree.comm_a1.pk, "place": "二村活动室",
+            "recurrence": "ad_hoc", "start_time": "19:00", "duration_minutes": "90", "quorum": "0"}
+    response = staff.post(reverse("meetings:series_new"), {**data, "partners": [elsewhere.pk]})
+    assert response.status_code == 200 and not Series.objects.filter(name="小区理事会").exists()
+    response = staff.post(reverse("meetings:series_new"), {**data, "partners": [firm.pk]})
+    series = Series.objects.get(name="小区理事会")
+    assert response.status_code == 302 and list(series.partners.all()) == [firm]
+    assert "安居物业" in staff.get(reverse("meetings:series_detail", args=[series.pk])).content.decode()
 
 
 def test_accountability_flags_overdue_items(staff, busy):
