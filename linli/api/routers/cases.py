@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from linli.cases.models import CasePhoto
+from linli.cases.photos import photo_response
 
 from .. import services
 from ..schemas import ERRORS, ActionCode, ActionForm, CaseDetail, CaseIn, CaseList, RateIn, StatusCode
@@ -91,11 +92,4 @@ def case_photo(request: HttpRequest, number: str, photo: str,
                size: str = Query("full", pattern="^(full|thumb)$")):
     case = services.get_case(request.auth, number)
     item = services.case_photo(case, request.auth, photo)
-    field = item.thumbnail if size == "thumb" and item.thumbnail else item.image
-    try:
-        handle = field.open("rb")
-    except (OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photo_response(item, thumb=size == "thumb")
