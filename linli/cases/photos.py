@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
@@ -229,10 +230,16 @@ def photo_response(photo: CasePhoto, *, thumb: bool = False, max_age: int = 3600
 
     ``missing`` are the errors on opening that mean "no such file" (a record without a file always is);
     the caller checks who may see the photo first."""
-    field = photo.thumbnail if thumb and photo.thumbnail else photo.image
+    return jpeg_response(photo.thumbnail if thumb and photo.thumbnail else photo.image, max_age=max_age,
+                         public=public, missing=missing)
+
+
+def jpeg_response(file: FieldFile, *, max_age: int = 3600, public: bool = False,
+                  missing: tuple[type[OSError], ...] = (OSError,)) -> FileResponse:
+    """A stored JPEG (a case photo, a wish's photo) as ``photo_response`` sends it."""
     not_there: tuple[type[Exception], ...] = (*missing, ValueError)
     try:
-        handle = field.open("rb")
+        handle = file.open("rb")
     except not_there:
         raise Http404 from None
     response = FileResponse(handle, content_type="image/jpeg")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.identifiers import (
@@ -18,7 +19,7 @@ from linli.core.identifiers import (
 from linli.core.scope import Scope, scoped
 from linli.places.models import Area, Building, Department, PartnerUnit, code_range
 
-from . import services
+from . import excel, services
 from .models import ContributionEntry, Gender, Person, RoleAssignment
 
 
@@ -177,3 +178,22 @@ class UnmaskForm(forms.Form):
             "max_length": _("The reason may have at most 200 characters."),
         },
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    """The people workbook to import: an .xlsx no larger than ``excel.MAX_FILE_BYTES``."""
+
+    file = forms.FileField(label=_("Excel file (.xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX}))
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Please choose an Excel file ending in .xlsx."))
+        if (upload.size or 0) > excel.MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB; please split it into smaller files.")
+                                        % {"mb": excel.MAX_FILE_BYTES // (1024 * 1024)})
+        return upload
