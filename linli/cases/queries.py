@@ -34,12 +34,13 @@ from django.utils.translation import ngettext
 from linli.core import roles
 from linli.core.models import User, UserLike
 from linli.core.scope import Scope, scope_for, scoped
+from linli.places.geo import distance_m
 from linli.places.models import code_range
 
 from .models import Case, CaseEvent, CasePhoto, Category, HandlerLevel, Status
 from .permissions import VERIFY_ROLES
 from .presentation import event_label
-from .services import distance_m, duplicate_ref, nearby_duplicates
+from .services import duplicate_ref, nearby_duplicates
 from .worktime import WorkCalendar
 
 HANDLER_ROLES = {roles.GRID_WORKER, roles.PART_TIME_GRID_MEMBER, roles.COMMUNITY_STAFF, roles.STREET_STAFF,

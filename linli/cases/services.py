@@ -26,7 +26,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from linli.core.models import User, UserLike
-from linli.places.geo import InvalidCoordinates, locate
+from linli.places.geo import InvalidCoordinates, distance_m, locate
 from linli.places.models import Area, AreaLevel, Department
 
 from . import limits, workflow
@@ -87,14 +87,6 @@ def _next_number(street: Area) -> str:
     CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db()
     return f"{key}{counter.last:04d}"
-
-
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
 def suspected_duplicates(category: Category, lat: float | None, lng: float | None,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import math
 import struct
 
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.people.models import Person
+from linli.places.geo import distance_m
 from linli.points import earning
 
 from .access import may_decide_record, may_organise
@@ -120,15 +120,6 @@ def code_is_valid(activity: Activity, code: str, at: dt.datetime | None = None) 
         return False
     window = _window(at or timezone.now())
     return any(hmac.compare_digest(code, _code(activity.secret, w)) for w in (window, window - 1))
-
-
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    r = 6_371_000
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
 def check_window_open(activity: Activity, at: dt.datetime) -> None:
