@@ -8,6 +8,7 @@ pages do.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -17,10 +18,20 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from linli.core.models import User
+
 from .models import ApiToken
 
 # last_used_at is written at most this often per token, not on every call.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+class ApiRequest(HttpRequest):
+    """What an operation gets once ``TokenAuth`` or ``SessionAuth`` let the call in: ``auth`` is the user,
+    ``api_token`` the token used (a token call only)."""
+
+    auth: User
+    api_token: ApiToken
 
 
 class TokenAuth(HttpBearer):
@@ -32,7 +43,7 @@ class TokenAuth(HttpBearer):
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
-        request.api_token = found
+        cast(ApiRequest, request).api_token = found
         return found.user
 
 

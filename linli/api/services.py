@@ -173,7 +173,7 @@ def case_summary(case: Case, *, full_text: bool = False) -> dict:
         "status": case.status,
         "status_label": case.get_status_display(),
         "category": {"code": case.category.code, "name": case.category.name,
-                     "group": case.category.parent.name if case.category.parent_id else None},
+                     "group": case.category.parent.name if case.category.parent else None},
         "channel": case.channel,
         "channel_label": case.get_channel_display(),
         "area": _code_name(case.area),
@@ -429,7 +429,8 @@ def locate_point(lat: str, lng: str) -> dict | None:
     grid = locate(*point)
     if grid is None:
         return None
-    community = Area.objects.select_related("parent").filter(pk=grid.parent_id).first()
+    community = (Area.objects.select_related("parent").filter(pk=grid.parent_id).first()
+                 if grid.parent_id is not None else None)
     street = community.parent if community else None
     return {"code": grid.code, "name": grid.name, "community": _code_name(community), "street": _code_name(street)}
 

@@ -3,8 +3,15 @@ photo moderation, and read-only views of cases and messages (cases change only t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import InlineModelAdmin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,8 +38,8 @@ class CategoryForm(forms.ModelForm):
         fields = ("parent", "kind", "code", "name", "description", "handler_level", "department", "accept_hours",
                   "resolve_days", "active", "order")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         parent = cleaned.get("parent")
         if parent is not None:
             if parent.parent_id is not None:
@@ -76,7 +83,7 @@ class CategoryAdmin(admin.ModelAdmin):
     list_editable = ("active", "order")
     autocomplete_fields = ()
 
-    def get_inlines(self, request, obj):
+    def get_inlines(self, request: HttpRequest, obj: Category | None) -> list[type[InlineModelAdmin[Any, Any]]]:
         return [ChildInline] if obj is not None and obj.parent_id is None else []
 
 
@@ -88,7 +95,8 @@ class StreetCaseSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.action(description=gettext_lazy("Load the official holidays of this year and next"))
-def load_holidays(modeladmin, request, queryset):
+def load_holidays(modeladmin: admin.ModelAdmin[Holiday], request: HttpRequest,
+                  queryset: QuerySet[Holiday]) -> None:
     from .worktime import load_official_holidays
 
     year = timezone.localdate().year
@@ -110,13 +118,11 @@ class HolidayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     actions = [load_holidays]
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         # The action needs no selection: let it run on an empty one.
         if request.method == "POST" and request.POST.get("action") == "load_holidays" \
-                and not request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME):
+                and not request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
             load_holidays(self, request, self.get_queryset(request).none())
-            from django.shortcuts import redirect
-
             return redirect(request.get_full_path())
         return super().changelist_view(request, extra_context)
 
@@ -136,10 +142,10 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ("text", "recipient__username")
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -156,21 +162,22 @@ class CasePhotoAdmin(admin.ModelAdmin):
     readonly_fields = ("case", "kind", "image", "thumbnail", "width", "height")
     actions = ["approve", "hide"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: CasePhoto, form: forms.ModelForm[CasePhoto],
+                   change: bool) -> None:
         if obj.hidden and not obj.hidden_reason.strip():
             obj.hidden_reason = _("Hidden by a moderator")
         super().save_model(request, obj, form, change)
 
     @admin.action(description=gettext_lazy("Approve for the public page"))
-    def approve(self, request, queryset):
+    def approve(self, request: HttpRequest, queryset: QuerySet[CasePhoto]) -> None:
         n = queryset.update(public_approved=True, hidden=False, hidden_reason="")
         self.message_user(request, _("%(n)d photos approved.") % {"n": n})
 
     @admin.action(description=gettext_lazy("Hide from the public page"))
-    def hide(self, request, queryset):
+    def hide(self, request: HttpRequest, queryset: QuerySet[CasePhoto]) -> None:
         n = queryset.update(public_approved=False, hidden=True, hidden_reason=_("Hidden by a moderator"))
         self.message_user(request, _("%(n)d photos hidden.") % {"n": n})
 
@@ -183,10 +190,10 @@ class CaseEventInline(admin.TabularInline):
     can_delete = False
     ordering = ("at", "id")
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CaseEvent]:
         return super().get_queryset(request).select_related("actor")
 
 
@@ -197,7 +204,7 @@ class CasePhotoInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -216,11 +223,11 @@ class CaseAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     inlines = [CasePhotoInline, CaseEventInline]
     editable = ("public_hidden", "public_hidden_reason")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return [f.name for f in Case._meta.fields if f.name not in self.editable]

@@ -27,7 +27,7 @@ class HandlerLevel(models.TextChoices):
 
 
 # The article's three-level linkage: grid → community → street → district department.
-ESCALATION_ORDER = [HandlerLevel.GRID, HandlerLevel.COMMUNITY, HandlerLevel.STREET, HandlerLevel.DEPARTMENT]
+ESCALATION_ORDER: list[str] = [HandlerLevel.GRID, HandlerLevel.COMMUNITY, HandlerLevel.STREET, HandlerLevel.DEPARTMENT]
 
 
 class CategoryKind(models.TextChoices):

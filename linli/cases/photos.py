@@ -4,6 +4,7 @@ An upload must really be a JPEG, PNG or WebP (whatever its name or content type 
 ``LINLI_PHOTO_MAX_BYTES`` and no more than ``LINLI_PHOTO_MAX_PIXELS`` (decompression bombs).  Its EXIF GPS
 position is read first, then the image is turned upright (EXIF orientation), shrunk to a long side of
 1600 px and re-encoded as a JPEG without any metadata, under a random UUID file name.
+``photo_response`` sends a stored photo to whoever the calling view has let see it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
@@ -218,3 +221,28 @@ def build_thumbnail(photo: CasePhoto) -> None:
     small.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
     photo.thumbnail.save(f"{photo.uuid}.jpg", ContentFile(_encode(small)), save=False)
     photo.save(update_fields=["thumbnail"])
+
+
+def photo_response(photo: CasePhoto, *, thumb: bool = False, max_age: int = 3600, public: bool = False,
+                   missing: tuple[type[OSError], ...] = (OSError,)) -> FileResponse:
+    """The photo (its thumbnail if ``thumb`` and one was made) as a JPEG, cacheable for ``max_age`` seconds
+    (by shared caches too if ``public``); 404 if the file cannot be opened.
+
+    ``missing`` are the errors on opening that mean "no such file" (a record without a file always is);
+    the caller checks who may see the photo first."""
+    return jpeg_response(photo.thumbnail if thumb and photo.thumbnail else photo.image, max_age=max_age,
+                         public=public, missing=missing)
+
+
+def jpeg_response(file: FieldFile, *, max_age: int = 3600, public: bool = False,
+                  missing: tuple[type[OSError], ...] = (OSError,)) -> FileResponse:
+    """A stored JPEG (a case photo, a wish's photo) as ``photo_response`` sends it."""
+    not_there: tuple[type[Exception], ...] = (*missing, ValueError)
+    try:
+        handle = file.open("rb")
+    except not_there:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = f"{'public' if public else 'private'}, max-age={max_age}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

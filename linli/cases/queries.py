@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -32,14 +32,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from linli.core import roles
-from linli.core.models import UserLike
+from linli.core.models import User, UserLike
 from linli.core.scope import Scope, scope_for, scoped
+from linli.places.geo import distance_m
 from linli.places.models import code_range
 
 from .models import Case, CaseEvent, CasePhoto, Category, HandlerLevel, Status
 from .permissions import VERIFY_ROLES
 from .presentation import event_label
-from .services import distance_m, duplicate_ref, nearby_duplicates
+from .services import duplicate_ref, nearby_duplicates
 from .worktime import WorkCalendar
 
 HANDLER_ROLES = {roles.GRID_WORKER, roles.PART_TIME_GRID_MEMBER, roles.COMMUNITY_STAFF, roles.STREET_STAFF,
@@ -120,14 +121,14 @@ def describe_deadline(due: dt.datetime | None, now: dt.datetime | None = None,
             text = ngettext("%(n)d day overdue", "%(n)d days overdue", days) % {"n": days}
         return Deadline(due, True, text)
     calendar = calendar or WorkCalendar()
-    hours = calendar.working_hours_between(now, due)
+    left = calendar.working_hours_between(now, due)
     start, end = calendar.start, calendar.end
     day_hours = (dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start)).seconds / 3600
-    if hours < day_hours:
-        n = max(1, math.ceil(hours))
+    if left < day_hours:
+        n = max(1, math.ceil(left))
         text = ngettext("%(n)d working hour left", "%(n)d working hours left", n) % {"n": n}
     else:
-        n = math.floor(hours / day_hours)
+        n = math.floor(left / day_hours)
         text = ngettext("%(n)d working day left", "%(n)d working days left", n) % {"n": n}
     return Deadline(due, False, text)
 
@@ -140,7 +141,7 @@ def attach_deadlines(cases: Iterable[Case]) -> None:
         due = current_due(case)
         if due is not None and calendar is None and due > now:
             calendar = WorkCalendar()
-        case.deadline = describe_deadline(due, now, calendar)
+        case.deadline = describe_deadline(due, now, calendar)  # type: ignore[attr-defined]  # for the templates
 
 
 # --- keyset pagination ---------------------------------------------------------------------------
@@ -182,7 +183,7 @@ class InboxFilters:
     supervised: bool = False
 
     @classmethod
-    def from_query(cls, params) -> InboxFilters:
+    def from_query(cls, params: Mapping[str, str]) -> InboxFilters:
         tab = params.get("tab", "handle")
         status = params.get("status", "")
         return cls(
@@ -194,7 +195,7 @@ class InboxFilters:
         )
 
 
-def _inbox_base(user) -> tuple[QuerySet, Q, Q]:
+def _inbox_base(user: UserLike) -> tuple[QuerySet, Q, Q]:
     """The user's actionable cases, with the handler and verifier conditions."""
     scope = scope_for(user)
     if scope.everything:
@@ -214,7 +215,7 @@ def _inbox_base(user) -> tuple[QuerySet, Q, Q]:
     return qs, handle_q, verify_q
 
 
-def inbox_counts(user) -> dict[str, int]:
+def inbox_counts(user: UserLike) -> dict[str, int]:
     """How many cases each inbox tab holds, and how many of them are overdue/supervised (one query)."""
     qs, handle_q, verify_q = _inbox_base(user)
     return qs.filter(handle_q | verify_q).aggregate(
@@ -241,7 +242,7 @@ def _decode_inbox(cursor: str | None) -> list | None:
     return [bool(overdue), bool(supervised), due, pk]
 
 
-def inbox_page(user, filters: InboxFilters, after: str | None = None, size: int = INBOX_PAGE) -> Page:
+def inbox_page(user: UserLike, filters: InboxFilters, after: str | None = None, size: int = INBOX_PAGE) -> Page:
     """One page of the inbox tab, most urgent first: overdue, supervised, then the nearest deadline."""
     qs, handle_q, verify_q = _inbox_base(user)
     qs = qs.filter(handle_q if filters.tab == "handle" else verify_q)
@@ -278,23 +279,23 @@ _BOARD_Q = {
 }
 
 
-def is_dispatcher(user) -> bool:
+def is_dispatcher(user: UserLike) -> bool:
     scope = scope_for(user)
     return scope.everything or bool(scope.roles & DISPATCHER_ROLES)
 
 
-def _board_base(user) -> QuerySet:
+def _board_base(user: UserLike) -> QuerySet:
     scope = scope_for(user)
     return scoped(Case.objects.all(), user).filter(_covered(scope, "area__code", DISPATCHER_ROLES))
 
 
-def board_counts(user) -> dict[str, int]:
+def board_counts(user: UserLike) -> dict[str, int]:
     qs = _board_base(user).filter(Q(status__in=[Status.REPORTED, Status.ACCEPTED]) | Q(
         status__in=OPEN) & (Q(overdue=True) | Q(escalated=True) | Q(supervised=True)))
     return qs.aggregate(**{tab: Count("pk", filter=q) for tab, q in _BOARD_Q.items()})
 
 
-def board_page(user, tab: str, after: int | None = None, size: int = BOARD_PAGE) -> Page:
+def board_page(user: UserLike, tab: str, after: int | None = None, size: int = BOARD_PAGE) -> Page:
     """One page of a board tab, oldest first (the longest-waiting case on top)."""
     qs = _board_base(user).filter(_BOARD_Q.get(tab, _BOARD_Q["new"]))
     if after:
@@ -308,22 +309,22 @@ def board_page(user, tab: str, after: int | None = None, size: int = BOARD_PAGE)
     return page
 
 
-def duplicates_for(cases: Sequence[Case], user) -> dict[int, list[Case]]:
+def duplicates_for(cases: Sequence[Case], user: UserLike) -> dict[int, list[Case]]:
     """``services.suspected_duplicates`` for a whole page of cases in one query, limited to the user's scope.
 
     Same rule: open cases of the same category within ``LINLI_DUPLICATE_METRES`` reported in the last
     ``LINLI_DUPLICATE_DAYS``, not themselves marked as duplicates.
     """
-    located = [c for c in cases if c.lat is not None and c.lng is not None]
+    located = [(c, c.lat, c.lng) for c in cases if c.lat is not None and c.lng is not None]
     if not located:
         return {}
     metres = settings.LINLI_DUPLICATE_METRES
     boxes = Q(pk__in=[])
-    for c in located:
+    for c, lat, lng in located:
         dlat = metres / 111_000
-        dlng = metres / (111_000 * max(math.cos(math.radians(c.lat)), 0.01))
-        boxes |= Q(category_id=c.category_id, lat__range=(c.lat - dlat, c.lat + dlat),
-                   lng__range=(c.lng - dlng, c.lng + dlng))
+        dlng = metres / (111_000 * max(math.cos(math.radians(lat)), 0.01))
+        boxes |= Q(category_id=c.category_id, lat__range=(lat - dlat, lat + dlat),
+                   lng__range=(lng - dlng, lng + dlng))
     since = timezone.now() - dt.timedelta(days=settings.LINLI_DUPLICATE_DAYS)
     candidates = list(scoped(Case.objects.all(), user)
                       .filter(boxes, created_at__gte=since, duplicate_of__isnull=True)
@@ -331,9 +332,9 @@ def duplicates_for(cases: Sequence[Case], user) -> dict[int, list[Case]]:
                       .only("id", "number", "category_id", "lat", "lng", "status", "created_at")
                       .order_by("id")[:500])
     found: dict[int, list[Case]] = {}
-    for c in located:
+    for c, lat, lng in located:
         found[c.pk] = [d for d in candidates if d.pk != c.pk and d.category_id == c.category_id
-                       and distance_m(c.lat, c.lng, d.lat, d.lng) <= metres]
+                       and d.lat is not None and d.lng is not None and distance_m(lat, lng, d.lat, d.lng) <= metres]
     return found
 
 
@@ -347,7 +348,7 @@ class PublicFilters:
     category: int | None = None
 
     @classmethod
-    def from_query(cls, params) -> PublicFilters:
+    def from_query(cls, params: Mapping[str, str]) -> PublicFilters:
         status = params.get("status", "")
         return cls(street=parse_int(params.get("street")), community=parse_int(params.get("community")),
                    status=status if status in Status.values else "", category=parse_int(params.get("category")))
@@ -438,17 +439,17 @@ def duplicate_hints(category: Category | None, location: tuple[float, float] | N
     return [DuplicateHint(ref=duplicate_ref(c), category_id=c.category_id, category=c.category.name,
                           status=str(c.get_status_display()),
                           metres=int(round(distance_m(location[0], location[1], c.lat, c.lng), -1)))
-            for c in nearby_duplicates(category, location)]
+            for c in nearby_duplicates(category, location) if c.lat is not None and c.lng is not None]
 
 
-def my_cases(user: UserLike) -> QuerySet[Case]:
+def my_cases(user: User) -> QuerySet[Case]:
     """The user's own reports, newest first, with what the list shows (no per-row queries)."""
     photos = CasePhoto.objects.filter(kind=CasePhoto.Kind.REPORT, hidden=False).order_by("id")
     return (Case.objects.filter(reporter=user).select_related("category", "category__parent", "area")
             .prefetch_related(Prefetch("photos", queryset=photos, to_attr="report_photos")).order_by("-id"))
 
 
-def my_case(user: UserLike, number: str) -> Case:
+def my_case(user: User, number: str) -> Case:
     """One of the user's own reports with its visible photos and timeline; 404 for anyone else's."""
     photos = CasePhoto.objects.filter(hidden=False).order_by("id")
     events = CaseEvent.objects.select_related("actor").order_by("at", "id")
@@ -459,5 +460,5 @@ def my_case(user: UserLike, number: str) -> Case:
     if case is None:
         raise Http404
     for event in case.timeline:
-        event.label = event_label(event.action)
+        event.label = event_label(event.action)  # type: ignore[attr-defined]  # for the template
     return case

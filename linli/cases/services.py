@@ -10,10 +10,11 @@ first case.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +26,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from linli.core.models import User, UserLike
-from linli.places.geo import InvalidCoordinates, locate
+from linli.places.geo import InvalidCoordinates, distance_m, locate
 from linli.places.models import Area, AreaLevel, Department
 
 from . import limits, workflow
@@ -87,40 +88,36 @@ def _next_number(street: Area, day: dt.date) -> str:
     return f"{key}{counter.last:04d}"
 
 
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
-
-
 def suspected_duplicates(category: Category, lat: float | None, lng: float | None,
                          exclude: int | None = None) -> list[Case]:
     """Open cases of the same category within ``LINLI_DUPLICATE_METRES`` in the last ``LINLI_DUPLICATE_DAYS``."""
     if lat is None or lng is None:
         return []
     metres = settings.LINLI_DUPLICATE_METRES
-    since = timezone.now() - timezone.timedelta(days=settings.LINLI_DUPLICATE_DAYS)
+    since = timezone.now() - dt.timedelta(days=settings.LINLI_DUPLICATE_DAYS)
     dlat = metres / 111_000
     dlng = metres / (111_000 * max(math.cos(math.radians(lat)), 0.01))
     candidates = (Case.objects.filter(category=category, created_at__gte=since,
                                       lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng),
                                       duplicate_of__isnull=True)
-                  .exclude(status__in=[Status.REJECTED, Status.CLOSED]).exclude(pk=exclude)
-                  .select_related("category", "area")[:50])
-    return [c for c in candidates if distance_m(lat, lng, c.lat, c.lng) <= metres]
+                  .exclude(status__in=[Status.REJECTED, Status.CLOSED]))
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude)
+    return [c for c in candidates.select_related("category", "area")[:50]
+            if c.lat is not None and c.lng is not None and distance_m(lat, lng, c.lat, c.lng) <= metres]
 
 
-_REPORTER = object()  # file_case's default actor: the reporter
+class _Default(enum.Enum):
+    REPORTER = enum.auto()  # file_case's default actor: the reporter
 
 
 @transaction.atomic
-def file_case(*, category: Category, channel: str, description: str, reporter=None,
+def file_case(*, category: Category, channel: str, description: str, reporter: User | None = None,
               lat: float | None = None, lng: float | None = None, area: Area | None = None,
               address: str = "", client_token: str | None = None, caller_name: str = "",
-              callback_phone: str = "", channel_ref: str = "", actor=_REPORTER,
-              event_data: dict | None = None, reported_at: dt.datetime | None = None) -> Case:
+              callback_phone: str = "", channel_ref: str = "",
+              actor: User | None | Literal[_Default.REPORTER] = _Default.REPORTER,
+              event_data: dict[str, Any] | None = None, reported_at: dt.datetime | None = None) -> Case:
     """Record a report from any channel, locate it, number it, route it and start its deadlines, and
     tell its handlers (messages and group robots) once the transaction commits.
 
@@ -148,6 +145,8 @@ def file_case(*, category: Category, channel: str, description: str, reporter=No
     if area is None:
         raise CaseError(_("This place is outside every grid we serve; pick the place on the map."))
     street = area.ancestor(AreaLevel.STREET)
+    if street is None:
+        raise CaseError(_("This place is outside every grid we serve; pick the place on the map."))
     target = route(category, area)
     now = reported_at or now
     case = Case(
@@ -167,7 +166,7 @@ def file_case(*, category: Category, channel: str, description: str, reporter=No
             return existing
         raise
     event = CaseEvent.objects.create(case=case, action="report", to_status=Status.REPORTED,
-                                     actor=reporter if actor is _REPORTER else actor,
+                                     actor=reporter if actor is _Default.REPORTER else actor,
                                      data={"channel": channel, **(event_data or {})})
     if reported_at is not None:  # both times are stamped on save: set them to the report's own
         Case.objects.filter(pk=case.pk).update(created_at=now)
@@ -183,22 +182,24 @@ def _require(condition: bool, message: str) -> None:
 
 
 @transaction.atomic
-def transition(case: Case, action: str, user=None, *, note: str = "", photos: Sequence = (),
-               system: bool = False, meeting: AtMeeting | None = None, **params) -> CaseEvent:
+def transition(case: Case, action: str, user: User | None = None, *, note: str = "",
+               photos: Sequence[CasePhoto] = (), system: bool = False, meeting: AtMeeting | None = None,
+               **params: Any) -> CaseEvent:
     """Apply one action of the state machine, or refuse it with a clear message.
 
     ``user`` must be one of the action's actors for this case (``system=True`` is the worker); a step
     taken at a ``meeting`` names it in the event's note and data (and makes its host an actor).
     """
     step = TRANSITIONS.get(action)
-    _require(step is not None, _("Unknown action."))
+    if step is None:
+        raise CaseError(_("Unknown action."))
     case = (Case.objects.select_for_update(of=("self",)).select_related("area", "handler_area", "category")
             .get(pk=case.pk))
     _require(case.status in step.sources, _("A case that is “%(status)s” cannot be “%(action)s”.") % {
         "status": case.get_status_display(), "action": step.label})
     if system:
         _require(Actor.SYSTEM in step.actors, _("The system cannot take this action."))
-    elif not actors_for(user, case, meeting) & set(step.actors):
+    elif user is None or not actors_for(user, case, meeting) & set(step.actors):
         raise PermissionDenied(_("You may not %(action)s this case.") % {"action": step.label})
     note = (note or "").strip()
     _require(not step.needs_note or bool(note), _("Please write a note or reason."))
@@ -206,7 +207,7 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
 
     now = timezone.now()
     before = case.status
-    data: dict = {}
+    data: dict[str, Any] = {}
     rating = None
     # What the table cannot know: the parameters of a step, checked here; the rest is workflow.apply.
     if action == "reject":
@@ -214,8 +215,9 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
         _require(reason in ("invalid", "duplicate"), _("Unknown reason."))
         data["reason"] = reason
         if reason == "duplicate":
-            original = params.get("duplicate_of")
-            _require(original is not None and original.pk != case.pk, _("Name the case this one duplicates."))
+            original: Case | None = params.get("duplicate_of")
+            if original is None or original.pk == case.pk:
+                raise CaseError(_("Name the case this one duplicates."))
             case.duplicate_of = original
             Case.objects.filter(pk=original.pk).update(supporters=F("supporters") + 1)
     elif action == "dispatch":
@@ -225,7 +227,8 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
         data["level"] = case.level
     elif action == "escalate":
         level = next_level(case)
-        _require(level is not None, _("A district department is the highest level; it cannot be escalated."))
+        if level is None:
+            raise CaseError(_("A district department is the highest level; it cannot be escalated."))
         target = _dispatch_target(case, level, params.get("unit"))
         case.level, case.handler_area, case.handler_department = target.level, target.area, target.department
         data.update(level=level, previous_due=case.resolve_due.isoformat() if case.resolve_due else None)
@@ -250,7 +253,7 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
     return event
 
 
-def _dispatch_target(case: Case, level: str, unit) -> Route:
+def _dispatch_target(case: Case, level: str, unit: Department | None) -> Route:
     if level == HandlerLevel.DEPARTMENT:
         department = unit if isinstance(unit, Department) else case.category.department
         _require(department is not None, _("Choose the department that should handle this case."))
@@ -261,7 +264,7 @@ def _dispatch_target(case: Case, level: str, unit) -> Route:
     return Route(level, target, None)
 
 
-def support(case: Case, user) -> Case:
+def support(case: Case, user: User | None) -> Case:
     """A reporter's "me too" on an existing case instead of a new report."""
     Case.objects.filter(pk=case.pk).update(supporters=F("supporters") + 1)
     CaseEvent.objects.create(case=case, action="support", from_status=case.status, to_status=case.status,

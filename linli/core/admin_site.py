@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -41,7 +42,7 @@ class LinliAdminConfig(AdminConfig):
     default_site = "linli.core.admin_site.LinliAdminSite"
 
 
-Mask = Callable[[object], str]
+Mask = Callable[[Any], str]  # takes the field's value
 
 
 def mask_json(keys: Mapping[str, Callable[[str], str]]) -> Mask:

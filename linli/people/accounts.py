@@ -122,6 +122,9 @@ def create_account(username: str, password: str, *, role: str | None = None, are
 
     assignment = None
     if role:
+        if person is None:  # cannot happen (_resolve_unit demands the role's unit); the check types person
+            raise AccountError(_("Say who the account is for: a role with its unit (--role with --area, "
+                                 "--department or --partner), or --person-id."))
         assignment = RoleAssignment.objects.create(
             person=person, role=role, area=area, department=department, partner=partner,
             starts_on=starts_on or dt.date.today())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -117,7 +118,7 @@ class PeopleFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.areas = list(areas) if areas is not None else None
         if self.areas is not None:
-            choices = [("", _("All areas in my scope"))]
+            choices: list[tuple[str, Any]] = [("", _("All areas in my scope"))]
             choices += [(a.code, "\u3000" * _depth(a.code) + a.name) for a in self.areas]
             self.fields["area"].widget = forms.Select(choices=choices)
         self.fields["after"].error_messages["invalid"] = _("The page marker must be a whole number.")

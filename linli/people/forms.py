@@ -4,8 +4,10 @@ themselves live in ``services`` and are checked again there."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.identifiers import (
@@ -18,7 +20,7 @@ from linli.core.identifiers import (
 from linli.core.scope import Scope, scoped
 from linli.places.models import Area, Building, Department, PartnerUnit, code_range
 
-from . import services
+from . import excel, services
 from .models import ContributionEntry, Gender, Person, RoleAssignment
 
 
@@ -54,9 +56,9 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["area"] = _scoped_areas(user)
         self.fields["area"].initial = self.instance.area_id
-        self.fields["id_number"].max_length = 20
+        cast(forms.CharField, self.fields["id_number"]).max_length = 20
         self.fields["id_number"].widget.attrs.update(maxlength=20, autocomplete="off")
-        self.fields["mobile"].max_length = 20
+        cast(forms.CharField, self.fields["mobile"]).max_length = 20
         self.fields["mobile"].widget.attrs.update(maxlength=20, autocomplete="off", inputmode="tel")
         self.initial["id_number"] = ""
         self.initial["mobile"] = ""
@@ -81,7 +83,7 @@ class PersonForm(forms.ModelForm):
         return value or (self._current[1] or "")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         id_number = data.get("id_number")
         if id_number and "id_number" not in self.errors:
             try:
@@ -135,16 +137,18 @@ class RoleForm(forms.ModelForm):
         # Buildings of the person's own area (a building head lives there), within the scope.
         low, high = code_range(person.area.code)
         buildings = Building.objects.select_related("grid").filter(grid__code__gte=low, grid__code__lt=high)
-        self.fields["building"].queryset = _in_scope(buildings, scope, "grid__code")
+        cast(forms.ModelChoiceField, self.fields["building"]).queryset = _in_scope(buildings, scope, "grid__code")
         self.fields["building"].help_text = _("Building roles: buildings in the person's area.")
-        self.fields["department"].queryset = _in_scope(Department.objects.all(), scope, "area__code")
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = _in_scope(
+            Department.objects.all(), scope, "area__code")
         self.fields["department"].help_text = _("Department handlers only.")
-        self.fields["partner"].queryset = _in_scope(PartnerUnit.objects.all(), scope, "area__code")
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = _in_scope(
+            PartnerUnit.objects.all(), scope, "area__code")
         self.fields["partner"].help_text = _("Sponsor-shop staff only: the shop.")
         self.fields["ends_on"].help_text = _("Leave empty for an open term.")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         role = data.get("role")
         if role:
             try:
@@ -177,3 +181,22 @@ class UnmaskForm(forms.Form):
             "max_length": _("The reason may have at most 200 characters."),
         },
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    """The people workbook to import: an .xlsx no larger than ``excel.MAX_FILE_BYTES``."""
+
+    file = forms.FileField(label=_("Excel file (.xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX}))
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Please choose an Excel file ending in .xlsx."))
+        if (upload.size or 0) > excel.MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB; please split it into smaller files.")
+                                        % {"mb": excel.MAX_FILE_BYTES // (1024 * 1024)})
+        return upload

@@ -6,6 +6,7 @@ people in them, so they live here (people sits above places); their URLs stay un
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
@@ -50,7 +51,7 @@ def org_tree(user) -> list[TreeNode]:
     roots: list[TreeNode] = []
     for a in areas:
         node = nodes[a.pk]
-        parent = nodes.get(a.parent_id)
+        parent = nodes.get(a.parent_id) if a.parent_id is not None else None
         (parent.children if parent else roots).append(node)
 
     def total(node: TreeNode) -> tuple[int, int, int]:
@@ -71,7 +72,7 @@ def org_tree(user) -> list[TreeNode]:
 @dataclass
 class GridSummary:
     grid: Area
-    buildings: list[Building]
+    buildings: Sequence[Building]
     roles: list
     party_orgs: list[PartyOrg]
     households: int
@@ -130,7 +131,8 @@ def building_page(building: Building) -> BuildingPage:
                       .select_related("household__unit").order_by("kind", "name", "id"))
     homes = [h for u in units for h in u.households.all()]
     return BuildingPage(building=building, units=units, roles=roles, party_orgs=party_orgs,
-                        households=len(homes), residents=sum(h.residents for h in homes))
+                        households=len(homes),
+                        residents=sum(h.residents for h in homes))  # type: ignore[attr-defined]  # annotated
 
 
 @dataclass

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db import models, transaction
@@ -18,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import get_history_model_for_model
 
 from linli.core import roles
 from linli.core.identifiers import mask_id_number, mask_mobile
@@ -33,7 +35,7 @@ HISTORY_LIMIT = 100  # newest rows read from each history table; the page shows 
 
 # Role → the kind of unit it is held in (and, for areas, the level).  Roles not listed take any area.
 BUILDING_ROLES = {Role.BUILDING_HEAD, Role.RED_BUILDING_HEAD, Role.BUILDING_GUARDIAN}
-ROLE_AREA_LEVEL = {
+ROLE_AREA_LEVEL: dict[str, str] = {
     Role.GRID_WORKER: AreaLevel.GRID,
     Role.PART_TIME_GRID_MEMBER: AreaLevel.GRID,
     Role.GUIDING_GRID_MEMBER: AreaLevel.GRID,
@@ -90,6 +92,13 @@ def can_edit(scope: Scope) -> bool:
 def can_add_contribution(scope: Scope) -> bool:
     """Add to the contribution ledger: staff and grid workers."""
     return scope.is_staff or scope.has_role(*roles.GRID_ROLES)
+
+
+def _save_as(obj: models.Model, user: Any, **save: Any) -> None:
+    """Save ``obj``; its history row names ``user`` if given (django-simple-history reads ``_history_user``)."""
+    if user is not None:
+        obj._history_user = user  # type: ignore[attr-defined]
+    obj.save(**save)
 
 
 def _require_in_scope(user, person: Person) -> None:
@@ -213,8 +222,7 @@ def assign_role(user, person: Person, role: str, *, starts_on: dt.date, ends_on:
     assignment = RoleAssignment(person=person, role=role, area=area, building=building, department=department,
                                 partner=partner, starts_on=starts_on, ends_on=ends_on, note=(note or "").strip())
     assignment.full_clean()
-    assignment._history_user = user
-    assignment.save()
+    _save_as(assignment, user)
     return assignment
 
 
@@ -229,9 +237,7 @@ def end_role(assignment: RoleAssignment, ends_on: dt.date, user=None) -> RoleAss
     if assignment.ends_on is not None and assignment.ends_on < dt.date.today():
         raise ValidationError({"ends_on": _("This term has already ended.")})
     assignment.ends_on = ends_on
-    if user is not None:
-        assignment._history_user = user
-    assignment.save(update_fields=["ends_on"])
+    _save_as(assignment, user, update_fields=["ends_on"])
     return assignment
 
 
@@ -257,8 +263,7 @@ def update_person(user, person: Person, data: Mapping) -> Person:
     if person.id_number == "":
         person.id_number = None
     person.full_clean()
-    person._history_user = user
-    person.save()
+    _save_as(person, user)
     return person
 
 
@@ -275,7 +280,8 @@ _ACTION = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gett
 _SKIP = {"id", "person", "created_at", "updated_at"}
 # Labels the shared catalogues would translate for another meaning ("name" is 名称 for places).
 _LABELS = {"name": gettext_lazy("Full name"), "area": gettext_lazy("Area")}
-_NAME_JOINS = {Household: ("unit__building",), Building: ("grid",)}  # what their __str__ reads
+# What the __str__ of these models reads.
+_NAME_JOINS: dict[type[models.Model], tuple[str, ...]] = {Household: ("unit__building",), Building: ("grid",)}
 
 
 @dataclass
@@ -296,7 +302,7 @@ class HistoryRow:
 
 
 def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
-    history_model = model.history.model
+    history_model = get_history_model_for_model(model)
     names = {f.name for f in history_model._meta.fields}
     return [f for f in model._meta.concrete_fields if f.name in names and f.name not in _SKIP]
 
@@ -330,7 +336,7 @@ def person_history(person: Person, limit: int = HISTORY_LIMIT) -> list[HistoryRo
         (PartyRecord, PartyRecord.history.filter(person_id=person.pk)),
     ]
     fetched = []
-    related: dict[type, set] = defaultdict(set)
+    related: dict[Any, set[Any]] = defaultdict(set)
     for model, qs in sources:
         records = list(qs.select_related("history_user__person").order_by("-history_date", "-history_id")[:limit])
         fields = _tracked_fields(model)
@@ -359,7 +365,7 @@ def person_history(person: Person, limit: int = HISTORY_LIMIT) -> list[HistoryRo
                         continue
                     if rec.history_type == "-":
                         continue
-                    old = getattr(previous, f.attname) if previous is not None else None
+                    old: Any = getattr(previous, f.attname) if previous is not None else None
                     label = str(_LABELS.get(f.name, f.verbose_name))
                     changes.append(Change(label, _display(f, old, names), _display(f, new, names)))
                 previous = rec

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import views_registry as views
+from .views import registry as views
 
 urlpatterns = [
     path("tree/", views.tree, name="tree"),

@@ -70,6 +70,14 @@ def check_lat_lng(lat: Any, lng: Any) -> tuple[float, float]:
     return lat_f, lng_f
 
 
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
 def parse_lat_lng(lat: str, lng: str) -> tuple[float, float]:
     """Coordinates typed in a form or query string, checked like ``check_lat_lng``."""
     values = []

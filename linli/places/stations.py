@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 
-from .geo import EARTH_RADIUS_M, _Projection
+from .geo import EARTH_RADIUS_M, _Projection, distance_m
 from .models import Area, AreaLevel
 from .models_stations import Amenity, OpeningHours, ServiceStation, StationClosure, StationPhoto
 
@@ -137,13 +137,6 @@ def week_table(station: ServiceStation) -> list[tuple[str, list[str]]]:
 
 
 # --- Search ------------------------------------------------------------------------------------------
-
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def minutes(metres: float, kmh: float) -> int:

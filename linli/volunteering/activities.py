@@ -1,6 +1,7 @@
-"""Teams, activities, sign-ups with a waiting list, on-site check-in by a rotating code, hours and records.
+"""Activities: sign-ups with a waiting list, on-site check-in by a rotating code, hours and records.
+``ActivityError`` is the refusal of every volunteering service; teams are in ``teams``, who may do what in
+``access``.
 
-- Joining a team is a request that a leader (or staff over the team's host unit) approves or declines.
 - Sign-up takes a place while places remain, else a place on the waiting list; when someone with a place
   cancels, the first on the waiting list moves up (in the same transaction, the activity row locked).
 - The organiser's phone shows a 6-digit code that changes every minute: an HMAC of the minute's number
@@ -16,22 +17,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import math
 import struct
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
-from linli.places.models import code_range
+from linli.places.geo import distance_m
 from linli.points import earning
 
-from .models import Activity, RecordCorrection, ServiceRecord, SignUp, Team, TeamMembership
+from .access import may_decide_record, may_organise
+from .models import Activity, RecordCorrection, ServiceRecord, SignUp
 
 CODE_WINDOW_SECONDS = 60
 CHECKIN_MARGIN = dt.timedelta(minutes=30)
@@ -41,103 +40,6 @@ QUARTER_SECONDS = 15 * 60
 
 class ActivityError(ValidationError):
     """A refused action, with a message for the user."""
-
-
-# --- who may see and do what -----------------------------------------------------------------------------
-
-def neighbourhood_q(code_field: str, user) -> Q:
-    """Rows hosted in the user's own street (or by their district): what a resident may browse and join."""
-    person = getattr(user, "person", None)
-    area = getattr(person, "area", None)
-    if area is None:
-        return Q(pk__in=[])
-    low, high = code_range(area.code[:9])
-    return Q(**{f"{code_field}__gte": low, f"{code_field}__lt": high}) | Q(**{code_field: area.code[:6]})
-
-
-def visible(qs: QuerySet, user, code_field: str = "area__code") -> QuerySet:
-    """Rows in the user's scope, plus those hosted in their neighbourhood (teams and activities to join)."""
-    scope = scope_for(user)
-    if scope.everything:
-        return qs
-    return qs.filter(qs.model.scope_q(scope) | neighbourhood_q(code_field, user))
-
-
-def covers(user, area) -> bool:
-    """True if ``user`` is staff (community, street, district) over ``area``."""
-    scope = scope_for(user)
-    return scope.everything or (scope.is_staff and scope.covers_code(area.code))
-
-
-def is_team_leader(user, team: Team) -> bool:
-    if not getattr(user, "person_id", None):
-        return False
-    return TeamMembership.objects.filter(team=team, person_id=user.person_id, is_leader=True,
-                                         status=TeamMembership.Status.MEMBER).exists()
-
-
-def may_manage_team(user, team: Team) -> bool:
-    return covers(user, team.area) or is_team_leader(user, team)
-
-
-def may_organise(user, activity: Activity) -> bool:
-    """The organiser, the organising team's leaders, whoever created it, and staff over its host unit."""
-    if covers(user, activity.area):
-        return True
-    person_id = getattr(user, "person_id", None)
-    if person_id and person_id == activity.organiser_id:
-        return True
-    if activity.created_by_id and activity.created_by_id == user.pk:
-        return True
-    return bool(activity.team_id and is_team_leader(user, activity.team))
-
-
-def may_create_activity(user) -> bool:
-    scope = scope_for(user)
-    if scope.is_staff:
-        return True
-    return bool(user.person_id) and TeamMembership.objects.filter(
-        person_id=user.person_id, is_leader=True, status=TeamMembership.Status.MEMBER).exists()
-
-
-# --- teams ----------------------------------------------------------------------------------------------
-
-def request_to_join(team: Team, person: Person) -> TeamMembership:
-    if not team.active:
-        raise ActivityError(_("This team does not take new members."))
-    existing = TeamMembership.objects.filter(team=team, person=person, status__in=[
-        TeamMembership.Status.REQUESTED, TeamMembership.Status.MEMBER]).first()
-    if existing:
-        if existing.status == TeamMembership.Status.MEMBER:
-            raise ActivityError(_("You are already a member of this team."))
-        raise ActivityError(_("Your request is already waiting for the leader."))
-    try:
-        with transaction.atomic():
-            return TeamMembership.objects.create(team=team, person=person)
-    except IntegrityError:
-        raise ActivityError(_("Your request is already waiting for the leader.")) from None
-
-
-def decide_membership(membership: TeamMembership, user, *, approve: bool) -> TeamMembership:
-    if not may_manage_team(user, membership.team):
-        raise ActivityError(_("Only the team's leaders can decide on requests."))
-    if membership.status != TeamMembership.Status.REQUESTED:
-        raise ActivityError(_("This request has already been decided."))
-    membership.status = TeamMembership.Status.MEMBER if approve else TeamMembership.Status.DECLINED
-    membership.decided_at, membership.decided_by = timezone.now(), user
-    membership.save(update_fields=["status", "decided_at", "decided_by"])
-    return membership
-
-
-def leave_team(team: Team, person: Person) -> TeamMembership:
-    membership = TeamMembership.objects.filter(team=team, person=person, status__in=[
-        TeamMembership.Status.REQUESTED, TeamMembership.Status.MEMBER]).first()
-    if membership is None:
-        raise ActivityError(_("You are not a member of this team."))
-    membership.status, membership.left_at = TeamMembership.Status.LEFT, timezone.now()
-    membership.is_leader = False
-    membership.save(update_fields=["status", "left_at", "is_leader"])
-    return membership
 
 
 # --- sign-up and the waiting list ---------------------------------------------------------------------------
@@ -225,15 +127,6 @@ def code_is_valid(activity: HasSecret, code: str, at: dt.datetime | None = None)
         return False
     window = _window(at or timezone.now())
     return any(hmac.compare_digest(code, _code(activity.secret, w)) for w in (window, window - 1))
-
-
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    r = 6_371_000
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
 def check_window_open(activity: Activity, at: dt.datetime) -> None:
@@ -376,12 +269,6 @@ def request_correction(record: ServiceRecord, user, *, minutes: int, reason: str
                                            new_minutes=minutes, reason=reason[:200])
 
 
-def may_decide_record(user, record: ServiceRecord) -> bool:
-    if record.activity_id:
-        return may_organise(user, record.activity)
-    return covers(user, record.area)
-
-
 @transaction.atomic
 def decide_correction(correction: RecordCorrection, user, *, accept: bool, note: str = "") -> RecordCorrection:
     record = (ServiceRecord.objects.select_for_update(of=("self",)).select_related("activity")
@@ -394,9 +281,10 @@ def decide_correction(correction: RecordCorrection, user, *, accept: bool, note:
     note = (note or "").strip()
     if not accept and not note:
         raise ActivityError(_("Say why the correction is rejected."))
-    if accept and record.activity_id and correction.new_minutes > record.activity.length_minutes:
+    activity = record.activity if record.activity_id else None
+    if accept and activity is not None and correction.new_minutes > activity.length_minutes:
         raise ActivityError(_("Service time cannot be longer than the activity (%(n)d minutes).")
-                            % {"n": record.activity.length_minutes})
+                            % {"n": activity.length_minutes})
     correction.status = RecordCorrection.Status.ACCEPTED if accept else RecordCorrection.Status.REJECTED
     correction.decided_by, correction.decided_at, correction.decision_note = user, timezone.now(), note[:200]
     correction.save()
@@ -408,40 +296,3 @@ def decide_correction(correction: RecordCorrection, user, *, accept: bool, note:
     return correction
 
 
-def visible_activities(user) -> QuerySet:
-    return visible(Activity.objects.all(), user)
-
-
-def visible_teams(user) -> QuerySet:
-    return visible(Team.objects.all(), user)
-
-
-def records_in_scope(user) -> QuerySet:
-    return scoped(ServiceRecord.objects.all(), user)
-
-
-def organised_q(user, prefix: str = "") -> Q:
-    """Records (``prefix`` to reach the record) of activities the user organises, created or leads the team of."""
-    q = Q(**{f"{prefix}activity__created_by_id": user.pk})
-    if getattr(user, "person_id", None):
-        led = TeamMembership.objects.filter(person_id=user.person_id, is_leader=True,
-                                            status=TeamMembership.Status.MEMBER).values("team_id")
-        q |= Q(**{f"{prefix}activity__organiser_id": user.person_id}) | Q(**{f"{prefix}activity__team_id__in": led})
-    return q
-
-
-def records_visible(user) -> QuerySet:
-    """Records in scope, plus those of the activities the user organises (to confirm and correct them)."""
-    scope = scope_for(user)
-    qs = ServiceRecord.objects.all()
-    if scope.everything:
-        return qs
-    return qs.filter(ServiceRecord.scope_q(scope) | organised_q(user))
-
-
-def corrections_visible(user) -> QuerySet:
-    scope = scope_for(user)
-    qs = RecordCorrection.objects.all()
-    if scope.everything:
-        return qs
-    return qs.filter(RecordCorrection.scope_q(scope) | organised_q(user, "record__"))

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from linli.people.models import Person
 from linli.places.models import Area, code_range
 
-from .activities import ActivityError, covers
+from .access import covers
+from .activities import ActivityError
 from .models import Certificate, ServiceRecord
 
 MAX_PERIOD_DAYS = 366 * 5

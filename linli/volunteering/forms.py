@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -56,20 +57,22 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, areas, teams, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
-        self.fields["team"].queryset = teams
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
         self.fields["team"].required = False
         self.fields["station"].required = False
-        self.fields["station"].queryset = ServiceStation.objects.filter(active=True).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["station"]).queryset = (
+            ServiceStation.objects.filter(active=True).order_by("name"))
         self.fields["participants"].required = False
         for name in ("starts_at", "ends_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+            cast(forms.DateTimeField, self.fields[name]).input_formats = [
+                "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
     def clean_participants(self) -> int:
         return self.cleaned_data.get("participants") or 0
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends:
             if ends <= starts:
@@ -90,7 +93,7 @@ class CheckinForm(forms.Form):
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if (data.get("lat") is None) != (data.get("lng") is None):
             raise ValidationError(_("The phone's position is incomplete; try again."))
         return data
@@ -135,7 +138,7 @@ class CertificateForm(PersonLookupMixin):
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
 
 
 class WishForm(PersonLookupMixin):

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from linli.people.models import PartyRecord, PartyStage, Person
 
-from .activities import ActivityError, covers
+from .access import covers
+from .activities import ActivityError
 from .models import Honour, Pledge, PledgeFollowUp
 
 # Where a pledge may go from each state (a follow-up in progress may stay in progress).
-NEXT = {
+NEXT: dict[str, set[str]] = {
     Pledge.Status.PLEDGED: {Pledge.Status.IN_PROGRESS, Pledge.Status.FULFILLED, Pledge.Status.ABANDONED},
     Pledge.Status.IN_PROGRESS: {Pledge.Status.IN_PROGRESS, Pledge.Status.FULFILLED, Pledge.Status.ABANDONED},
     Pledge.Status.FULFILLED: set(),

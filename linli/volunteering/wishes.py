@@ -23,7 +23,8 @@ from linli.people.models import Person
 from linli.places.models import Area, PartnerUnit
 from linli.points import earning
 
-from .activities import ActivityError, covers, neighbourhood_q
+from .access import covers, neighbourhood_q
+from .activities import ActivityError
 from .models import Wish
 
 PUBLIC_STATES = (Wish.Status.APPROVED, Wish.Status.CLAIMED, Wish.Status.FULFILLED, Wish.Status.CONFIRMED)

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
-from linli.cases.models import CasePhoto
+from linli.cases.models import Case, CasePhoto
+from linli.cases.photos import photo_response
 
 from .. import services
+from ..auth import ApiRequest
 from ..schemas import ERRORS, ActionCode, ActionForm, CaseDetail, CaseIn, CaseList, RateIn, StatusCode
 
 router = Router(tags=["cases"])
 
 
-def _photo_url(request: HttpRequest, case_number: str):
+def _photo_url(request: HttpRequest, case_number: str) -> Callable[[CasePhoto, bool], str]:
     def url(photo: CasePhoto, thumb: bool) -> str:
         path = reverse("api:case_photo", kwargs={"number": case_number, "photo": str(photo.uuid)})
         return request.build_absolute_uri(path + ("?size=thumb" if thumb else ""))
@@ -25,13 +28,13 @@ def _photo_url(request: HttpRequest, case_number: str):
     return url
 
 
-def _detail(request: HttpRequest, case) -> dict:
+def _detail(request: ApiRequest, case: Case) -> dict[str, Any]:
     return services.case_detail(case, request.auth, _photo_url(request, case.number))
 
 
 @router.get("/cases", response={200: CaseList, **ERRORS}, summary="List cases in your scope")
 def list_cases(
-    request: HttpRequest,
+    request: ApiRequest,
     status: StatusCode | None = None,
     category: str | None = Query(None, max_length=40, description="Category code (a group code takes its "
                                                                   "children)."),
@@ -53,21 +56,21 @@ def list_cases(
 
 @router.post("/cases", response={200: CaseDetail, 201: CaseDetail, **ERRORS},
              summary="Report a problem (or log a call as staff)")
-def create_case(request: HttpRequest, payload: CaseIn):
+def create_case(request: ApiRequest, payload: CaseIn):
     """201 with the new case; 200 with the same case when ``client_token`` was already used."""
     case, created = services.create_case(request.auth, services.NewCase(**payload.dict()))
     return Status(201 if created else 200, _detail(request, services.filed_case(case)))
 
 
 @router.get("/cases/{number}", response={200: CaseDetail, **ERRORS}, summary="One case with its timeline")
-def get_case(request: HttpRequest, number: str):
+def get_case(request: ApiRequest, number: str):
     return _detail(request, services.get_case(request.auth, number))
 
 
 @router.post("/cases/{number}/actions/{action}", response={200: CaseDetail, **ERRORS},
              summary="Take an action of the case workflow")
-def take_action(request: HttpRequest, number: str, action: ActionCode, data: Form[ActionForm],
-                photos: File[list[UploadedFile]] = None):
+def take_action(request: ApiRequest, number: str, action: ActionCode, data: Form[ActionForm],
+                photos: File[list[UploadedFile]] = None):  # type: ignore[assignment]  # ninja: optional
     """Form fields (urlencoded or multipart); ``photos`` (up to 3 files) with ``resolve``.  A refusal answers
     400 or 403 with the reason and changes nothing."""
     case = services.get_case(request.auth, number)
@@ -76,7 +79,7 @@ def take_action(request: HttpRequest, number: str, action: ActionCode, data: For
 
 
 @router.post("/cases/{number}/rate", response={200: CaseDetail, **ERRORS}, summary="Rate the result (reporter)")
-def rate_case(request: HttpRequest, number: str, payload: RateIn):
+def rate_case(request: ApiRequest, number: str, payload: RateIn):
     case = services.get_case(request.auth, number)
     updated = services.act(case, request.auth, "rate", services.ActionInput(rating=payload.rating, note=payload.note))
     return _detail(request, updated)
@@ -87,15 +90,8 @@ def rate_case(request: HttpRequest, number: str, payload: RateIn):
             openapi_extra={"responses": {"200": {"description": "JPEG image",
                                                   "content": {"image/jpeg": {"schema": {"type": "string",
                                                                                         "format": "binary"}}}}}})
-def case_photo(request: HttpRequest, number: str, photo: str,
+def case_photo(request: ApiRequest, number: str, photo: str,
                size: str = Query("full", pattern="^(full|thumb)$")):
     case = services.get_case(request.auth, number)
     item = services.case_photo(case, request.auth, photo)
-    field = item.thumbnail if size == "thumb" and item.thumbnail else item.image
-    try:
-        handle = field.open("rb")
-    except (OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photo_response(item, thumb=size == "thumb")

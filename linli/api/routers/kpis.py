@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Query, Router
 
 from .. import services
+from ..auth import ApiRequest
 from ..schemas import ERRORS, KpisOut
 
 router = Router(tags=["kpis"])
 
 
 @router.get("/kpis", response={200: KpisOut, **ERRORS}, summary="Case figures of a unit")
-def kpis(request: HttpRequest,
+def kpis(request: ApiRequest,
          unit: str = Query(..., max_length=50, description="An area code, or dept:<department code>.",
                            examples=["500113001"]),
          start: Annotated[dt.date | None, Query(description="First day (default: the first of end's month).")] = None,

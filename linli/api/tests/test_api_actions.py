@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from linli.cases.models import Case, CaseEvent, CasePhoto, Status
+from linli.cases.tests.desk_support import fail_open
 
 from .conftest import jpeg
 
@@ -151,7 +152,7 @@ def test_a_dissatisfied_rating_reopens_the_case(actors, make_case, api_as):
     assert body["status"] == "in_progress" and body["rating"] == "dissatisfied"
 
 
-def test_case_photos_are_served_to_the_scope_only(actors, make_case, api_as):
+def test_case_photos_are_served_to_the_scope_only(actors, make_case, api_as, monkeypatch):
     case = make_case()
     community, worker = api_as(actors.community), api_as(actors.worker)
     community.form(f"/cases/{case.number}/actions/accept")
@@ -163,3 +164,6 @@ def test_case_photos_are_served_to_the_scope_only(actors, make_case, api_as):
     assert b"".join(image.streaming_content)[:2] == b"\xff\xd8"
     assert api_as(actors.other_street).get(url).status_code == 404
     assert api_as(actors.reporter).get(f"/cases/{case.number}/photos/not-a-uuid").status_code == 404
+    assert image["Cache-Control"] == "private, max-age=3600"
+    fail_open(monkeypatch, PermissionError)  # any error reading the file answers 404
+    assert api_as(actors.reporter).get(url).status_code == 404

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models.fields.files import FieldFile
 from django.urls import include, path
 from django.utils import timezone
 from PIL import Image
@@ -53,3 +54,12 @@ def add_photo(case: Case, kind: str = CasePhoto.Kind.REPORT, **fields) -> CasePh
         CasePhoto.objects.filter(pk=photo.pk).update(**fields)
         photo.refresh_from_db()
     return photo
+
+
+def fail_open(monkeypatch, error: type[OSError]) -> None:
+    """Make opening any stored file raise ``error`` (an unreadable media volume)."""
+
+    def refuse(self, mode="rb"):
+        raise error("cannot read the file")
+
+    monkeypatch.setattr(FieldFile, "open", refuse)

@@ -8,14 +8,16 @@ case outside the user's scope answers 404 on its page, its actions and its photo
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,27 +25,30 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from linli.core.http import AuthenticatedRequest
+from linli.core.models import User, UserLike
 from linli.core.scope import get_scoped_or_404, scoped
 from linli.places.models import Area, AreaLevel, Department
 
 from .. import moderation, presentation, queries
 from ..models import Case, CaseEvent, CasePhoto, Category, HandlerLevel, Status
 from ..permissions import actors_for, available_actions
+from ..photos import photo_response, save_photo
 from ..presentation import MODERATION_LABELS, STAFF_ACTORS
 from ..services import next_level, transition
-from ..workflow import TRANSITIONS
+from ..workflow import TRANSITIONS, Transition
 
 PAGE_ACTIONS = [a for a in TRANSITIONS if a != "rate"]  # rating is the reporter's, on "my reports"
 REJECT_REASONS = [("invalid", gettext_lazy("Invalid report")), ("duplicate", gettext_lazy("Duplicate of another case"))]
 
 
-def _case_qs():
+def _case_qs() -> QuerySet[Case]:
     return Case.objects.select_related(
         "category__parent", "area__parent__parent", "street", "handler_area", "handler_department",
         "reporter__person", "duplicate_of")
 
 
-def _get_case(request: HttpRequest, number: str) -> Case:
+def _get_case(request: AuthenticatedRequest, number: str) -> Case:
     return get_scoped_or_404(_case_qs(), request.user, number=number)
 
 
@@ -53,18 +58,11 @@ def _first_error(exc: Exception) -> str:
     return str(exc) or _("You may not do this.")
 
 
-def _save_photo(case: Case, upload, *, kind: str, user) -> CasePhoto:
-    """The intake engineer's checked photo store (Pillow re-check, EXIF stripped, thumbnail queued)."""
-    from ..photos import save_photo
-
-    return save_photo(case, upload, kind=kind, user=user)
-
-
 # --- handler inbox -------------------------------------------------------------------------------
 
 @login_required
 @require_safe
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     filters = queries.InboxFilters.from_query(request.GET)
     page = queries.inbox_page(request.user, filters, after=request.GET.get("after"))
     counts = queries.inbox_counts(request.user)
@@ -100,21 +98,21 @@ class ModerationForm(forms.Form):
 class ActionView:
     """One action the user may take, with what its form needs."""
 
-    step: object
-    levels: list | None = None          # dispatch: (level, label) choices
-    departments: list | None = None     # dispatch/escalate to a department
-    next_level_label: str = ""          # escalate: where it goes
-    duplicates: list | None = None      # reject: suspected originals
+    step: Transition
+    levels: list[tuple[str, str]] | None = None    # dispatch: (level, label) choices
+    departments: list[Department] | None = None    # dispatch/escalate to a department
+    next_level_label: str = ""                     # escalate: where it goes
+    duplicates: list[Case] | None = None           # reject: suspected originals
 
 
-def _action_views(case: Case, user, steps) -> list[ActionView]:
+def _action_views(case: Case, user: User, steps: list[Transition]) -> list[ActionView]:
     views = []
-    departments = None
-    chain = {level: unit for level in (HandlerLevel.GRID, HandlerLevel.COMMUNITY, HandlerLevel.STREET)
+    departments: list[Department] | None = None
+    chain: dict[str, Area] = {level: unit for level in (HandlerLevel.GRID, HandlerLevel.COMMUNITY, HandlerLevel.STREET)
              if (unit := case.area.ancestor(level)) is not None}
     level_labels = dict(HandlerLevel.choices)
 
-    def depts():
+    def depts() -> list[Department]:
         nonlocal departments
         if departments is None:
             departments = list(Department.objects.filter(Q(kind="district") | Q(area_id=case.street_id))
@@ -142,11 +140,11 @@ def _action_views(case: Case, user, steps) -> list[ActionView]:
 
 
 def _event_detail(event: CaseEvent) -> str:
-    data = event.data or {}
+    data: dict[str, Any] = event.data or {}
     if event.action == "moderate":
-        return str(MODERATION_LABELS.get(data.get("what"), ""))
+        return str(MODERATION_LABELS.get(data.get("what", ""), ""))
     if event.action == "reject":
-        return str(dict(REJECT_REASONS).get(data.get("reason"), ""))
+        return str(dict(REJECT_REASONS).get(data.get("reason", ""), ""))
     if event.action in ("dispatch", "escalate") and data.get("level"):
         return _("To: %(level)s") % {"level": HandlerLevel(data["level"]).label}
     if event.action == "rate" and data.get("rating"):
@@ -156,7 +154,8 @@ def _event_detail(event: CaseEvent) -> str:
     return ""
 
 
-def _timeline(case: Case, events: list[CaseEvent], photos: list[CasePhoto], show_people: bool, user) -> list:
+def _timeline(case: Case, events: list[CaseEvent], photos: list[CasePhoto], show_people: bool,
+              user: UserLike) -> list[dict[str, Any]]:
     by_event: dict[int | None, list[CasePhoto]] = {}
     for p in photos:
         by_event.setdefault(p.event_id, []).append(p)
@@ -173,7 +172,7 @@ def _timeline(case: Case, events: list[CaseEvent], photos: list[CasePhoto], show
     return rows
 
 
-def _detail_context(request: HttpRequest, case: Case, **extra) -> dict:
+def _detail_context(request: AuthenticatedRequest, case: Case, **extra: Any) -> dict[str, Any]:
     user = request.user
     actors = actors_for(user, case)
     steps = [t for t in available_actions(user, case) if t.action in PAGE_ACTIONS]
@@ -197,13 +196,13 @@ def _detail_context(request: HttpRequest, case: Case, **extra) -> dict:
 
 @login_required
 @require_safe
-def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, number: str) -> HttpResponse:
     case = _get_case(request, number)
     return render(request, "cases/detail.html", _detail_context(request, case))
 
 
-def _refuse(request: HttpRequest, case: Case, message: str, status: int, action: str = "",
-            form_data=None) -> HttpResponse:
+def _refuse(request: AuthenticatedRequest, case: Case, message: str, status: int, action: str = "",
+            form_data: Mapping[str, Any] | None = None) -> HttpResponse:
     return render(request, "cases/detail.html",
                   _detail_context(request, case, error=message, error_action=action, posted=form_data or {}),
                   status=status)
@@ -211,19 +210,19 @@ def _refuse(request: HttpRequest, case: Case, message: str, status: int, action:
 
 @login_required
 @require_POST
-def case_act(request: HttpRequest, number: str) -> HttpResponse:
+def case_act(request: AuthenticatedRequest, number: str) -> HttpResponse:
     """Take one action of the state machine on the case; a refusal changes nothing and says why."""
     case = _get_case(request, number)
     form = ActionForm(request.POST, request.FILES)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
-        message = errors[0] if field == "__all__" else _("%(field)s: %(error)s") % {
+        message = str(errors[0]) if field == "__all__" else _("%(field)s: %(error)s") % {
             "field": form.fields[field].label, "error": errors[0]}
         return _refuse(request, case, message, 400,
                        request.POST.get("action", ""), request.POST)
     data = form.cleaned_data
     action, note = data["action"], data["note"]
-    params: dict = {}
+    params: dict[str, Any] = {}
     if action == "reject":
         params["reason"] = data["reason"] or "invalid"
         if params["reason"] == "duplicate":
@@ -243,7 +242,7 @@ def case_act(request: HttpRequest, number: str) -> HttpResponse:
     try:
         with transaction.atomic():
             if action == "resolve" and action in allowed and data["photo"] and note.strip():
-                saved.append(_save_photo(case, data["photo"], kind=CasePhoto.Kind.RESULT, user=request.user))
+                saved.append(save_photo(case, data["photo"], kind=CasePhoto.Kind.RESULT, user=request.user))
             transition(case, action, request.user, note=note, photos=saved, **params)
     except (ValidationError, PermissionDenied) as exc:
         for photo in saved:  # the row was rolled back; drop the file too
@@ -258,7 +257,7 @@ def case_act(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_moderate(request: HttpRequest, number: str) -> HttpResponse:
+def case_moderate(request: AuthenticatedRequest, number: str) -> HttpResponse:
     """Approve or hide a photo for the public page, hide or show the case; logged, status unchanged."""
     case = _get_case(request, number)
     form = ModerationForm(request.POST)
@@ -285,18 +284,6 @@ def case_moderate(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("cases:case_detail", number=case.number)
 
 
-def _send_photo(photo: CasePhoto, thumb: bool, public: bool) -> HttpResponse:
-    field = photo.thumbnail if thumb and photo.thumbnail else photo.image
-    try:
-        handle = field.open("rb")
-    except (OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=3600" if public else "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 def _uuid(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
@@ -306,13 +293,13 @@ def _uuid(value: str) -> uuid.UUID:
 
 @login_required
 @require_safe
-def case_photo(request: HttpRequest, number: str, photo: str, size: str = "full") -> HttpResponse:
+def case_photo(request: AuthenticatedRequest, number: str, photo: str, size: str = "full") -> FileResponse:
     """A case photo for users whose scope covers the case (media never has a public URL)."""
     case = get_scoped_or_404(Case.objects.only("id"), request.user, number=number)
     item = CasePhoto.objects.filter(case=case, uuid=_uuid(photo)).first()
     if item is None:
         raise Http404
-    return _send_photo(item, size == "thumb", public=False)
+    return photo_response(item, thumb=size == "thumb")
 
 
 # --- dispatcher board ----------------------------------------------------------------------------
@@ -340,7 +327,7 @@ class BulkResult:
     message: str
 
 
-def bulk_apply(user, ids: list[int], op: str, level: str | None = None,
+def bulk_apply(user: User, ids: list[int], op: str, level: str | None = None,
                department: Department | None = None) -> list[BulkResult]:
     """Accept and/or dispatch several cases, each in its own transaction; one result per case."""
     steps = BULK_OPS[op]
@@ -355,7 +342,8 @@ def bulk_apply(user, ids: list[int], op: str, level: str | None = None,
         try:
             with transaction.atomic():
                 for action in steps:
-                    params = {"level": level or None, "unit": department} if action == "dispatch" else {}
+                    params: dict[str, Any] = ({"level": level or None, "unit": department} if action == "dispatch"
+                                              else {})
                     transition(case, action, user, **params)
         except (ValidationError, PermissionDenied) as exc:
             results.append(BulkResult(case.number, False, _first_error(exc)))
@@ -371,7 +359,7 @@ class BulkForm(forms.Form):
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedRequest) -> HttpResponse:
     if not queries.is_dispatcher(request.user):
         raise PermissionDenied(_("The dispatcher board is for community, street and district staff."))
     tab = request.GET.get("tab", "new")
@@ -403,7 +391,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 # --- public transparency -------------------------------------------------------------------------
 
-def _public_choices(filters: queries.PublicFilters) -> dict:
+def _public_choices(filters: queries.PublicFilters) -> dict[str, Any]:
     areas = list(Area.objects.filter(level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY])
                  .only("id", "code", "name", "level", "parent_id").order_by("code"))
     streets = [a for a in areas if a.level == AreaLevel.STREET]
@@ -449,10 +437,10 @@ def public_geojson(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
-def public_photo(request: HttpRequest, photo: str, size: str = "full") -> HttpResponse:
+def public_photo(request: HttpRequest, photo: str, size: str = "full") -> FileResponse:
     """A photo staff approved for the public (and did not hide), of a case that is not hidden."""
     item = CasePhoto.objects.filter(uuid=_uuid(photo), public_approved=True, hidden=False,
                                     case__public_hidden=False).first()
     if item is None:
         raise Http404
-    return _send_photo(item, size == "thumb", public=True)
+    return photo_response(item, thumb=size == "thumb", public=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -15,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.core.auth import client_ip
+from linli.core.http import AuthenticatedRequest
+from linli.core.models import UserLike
 from linli.core.paging import page_by_id
 from linli.core.scope import scoped
 
@@ -41,7 +45,7 @@ def _messages_of(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-def _report_context(request: HttpRequest, form, **extra) -> dict:
+def _report_context(request: HttpRequest, form: django_forms.Form, **extra: Any) -> dict[str, Any]:
     anonymous = not request.user.is_authenticated
     return {"form": form, "category_groups": forms.category_groups(), "anonymous": anonymous,
             "anonymous_streets": list(permissions.anonymous_streets()) if anonymous else [],
@@ -129,7 +133,7 @@ def report_done(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_new(request: HttpRequest) -> HttpResponse:
+def staff_new(request: AuthenticatedRequest) -> HttpResponse:
     """Staff intake for the hotline, WeChat groups, opinion drives and patrols."""
     if not permissions.can_take_intake(request.user):
         raise Http404
@@ -161,7 +165,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """My reports, newest first, a page at a time by key (``?after=<id>``)."""
     after = request.GET.get("after", "")
     rows, next_after = page_by_id(queries.my_cases(request.user), after, PAGE_SIZE)
@@ -170,7 +174,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def mine_detail(request: HttpRequest, number: str) -> HttpResponse:
+def mine_detail(request: AuthenticatedRequest, number: str) -> HttpResponse:
     case = queries.my_case(request.user, number)
     return render(request, "cases/mine_detail.html",
                   {"case": case, "can_rate": permissions.can_rate(case), "ratings": Rating.choices})
@@ -178,7 +182,7 @@ def mine_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def rate(request: HttpRequest, number: str) -> HttpResponse:
+def rate(request: AuthenticatedRequest, number: str) -> HttpResponse:
     case = queries.my_case(request.user, number)
     rating = request.POST.get("rating", "")
     note = request.POST.get("note", "").strip()
@@ -194,7 +198,7 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("cases:mine_detail", number=case.number)
 
 
-def _may_see_photo(user, photo: CasePhoto) -> bool:
+def _may_see_photo(user: UserLike, photo: CasePhoto) -> bool:
     case = photo.case
     if photo.hidden:
         return scoped(Case.objects.filter(pk=case.pk), user).exists() if user.is_authenticated else False
@@ -208,16 +212,9 @@ def _may_see_photo(user, photo: CasePhoto) -> bool:
 
 
 @require_GET
-def photo(request: HttpRequest, photo_uuid, thumb: bool = False) -> HttpResponse:
+def photo(request: HttpRequest, photo_uuid: uuid.UUID, thumb: bool = False) -> FileResponse:
     """A case photo, to the reporter, to staff whose scope covers the case, or to all once approved."""
     item = get_object_or_404(CasePhoto.objects.select_related("case"), uuid=photo_uuid)
     if not _may_see_photo(request.user, item):
         raise Http404
-    field = item.thumbnail if thumb and item.thumbnail else item.image
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return photos.photo_response(item, thumb=thumb, max_age=86400, missing=(FileNotFoundError,))

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -189,7 +189,8 @@ class Lookups:
         self.by_id: dict[str, Person] = {}
         for batch in _chunks(ids):
             for p in person_qs.filter(id_number__in=batch):
-                self.by_id[p.id_number] = self.by_pk.setdefault(p.pk, p)
+                if p.id_number is not None:
+                    self.by_id[p.id_number] = self.by_pk.setdefault(p.pk, p)
         self.by_mobile: dict[str, list[Person]] = defaultdict(list)
         for batch in _chunks(mobiles):
             for p in person_qs.filter(mobile__in=batch).order_by("pk"):
@@ -205,7 +206,7 @@ class Lookups:
         self.units: dict[tuple[int, str], BuildingUnit] = {}
         self.households: dict[tuple[int, str, str], Household] = {}
         if grid_ids and names:
-            buildings = []
+            buildings: list[Building] = []
             for batch in _chunks(names):
                 buildings += Building.objects.filter(grid_id__in=grid_ids, name__in=batch)
             self.buildings = {(b.grid_id, b.name): b for b in buildings}
@@ -309,7 +310,7 @@ class Checker:
                     "This number is masked (contains *); type the full number, or keep the row's system number "
                     "from the export so that it stays unchanged."))
 
-    def _match(self, row: Row, lookups: Lookups) -> Person | None | bool:
+    def _match(self, row: Row, lookups: Lookups) -> Person | None | Literal[False]:
         """The existing person this row updates, None for a new person, False after an error."""
         v, n = row.values, row.number
         id_number, mobile, system_id = v.get(ID_NUMBER) or "", v.get(MOBILE) or "", v.get(SYSTEM_ID)
@@ -424,10 +425,8 @@ class Checker:
 
     def _plan(self, row: Row, plan: Plan) -> None:
         v = row.values
-        person = row.person
-        creating = person is None
-        if creating:
-            person = Person()
+        creating = row.person is None
+        person = row.person if row.person is not None else Person()
         changed: set[str] = set()
 
         def put(attr: str, value: Any) -> None:
@@ -480,11 +479,11 @@ class Checker:
     def _plan_worker(self, row: Row, person: Person, creating: bool, plan: Plan) -> bool:
         v = row.values
         occupation = CATEGORIES.get(v.get(CATEGORY) or "")
-        worker = None if creating else getattr(person, "worker", None)
-        if worker is None and not occupation:
-            return False
+        worker: WorkerProfile | None = None if creating else getattr(person, "worker", None)
         is_new = worker is None
-        if is_new:
+        if worker is None:
+            if not occupation:
+                return False
             worker = WorkerProfile(person=person, occupation=occupation)
         changed = False
         updates = {"occupation": occupation, "platform": v.get(PLATFORM), "employer": v.get(EMPLOYER),

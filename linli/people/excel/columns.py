@@ -34,7 +34,7 @@ IGNORED_ON_IMPORT = {AGE, ROLES}
 MAX_LENGTH = {NAME: 50, PLATFORM: 50, EMPLOYER: 100, BUILDING: 100, UNIT: 20, DOOR: 20, NOTE: 1000}
 
 GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE}
-GENDER_LABELS = {v: k for k, v in GENDERS.items()}
+GENDER_LABELS: dict[str, str] = {v: k for k, v in GENDERS.items()}
 RESIDENT = "居民"
 CATEGORIES: dict[str, str | None] = {
     RESIDENT: None,

@@ -101,7 +101,8 @@ def _person_row(person: Person) -> list[Any]:
     home = person.household
     worker = getattr(person, "worker", None)
     party = getattr(person, "party", None)
-    roles = "、".join(sorted({r.get_role_display() for r in person.current_roles}))
+    roles = "、".join(sorted({r.get_role_display()
+                              for r in person.current_roles}))  # type: ignore[attr-defined]  # the prefetch
     return [
         person.name,
         GENDER_LABELS.get(person.gender, ""),

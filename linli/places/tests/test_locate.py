@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from linli.conftest import square
 from linli.places import geo
-from linli.places.geo import InvalidCoordinates, locate, locate_many
+from linli.places.geo import InvalidCoordinates, distance_m, locate, locate_many
 from linli.places.models import Area, AreaLevel
 
 from .conftest import METRE_LAT
@@ -190,3 +190,12 @@ def test_locate_many_without_grids_and_with_a_bad_point(db):
     assert locate_many([(29.401, 106.501)]) == [None]
     with pytest.raises(InvalidCoordinates):
         locate_many([(29.401, 106.501), (91, 0)])
+
+
+def test_distance_is_the_great_circle_in_metres():
+    # One thousandth of a degree of latitude is about 111 m anywhere; of longitude, less away from the equator.
+    assert distance_m(29.4, 106.5, 29.401, 106.5) == pytest.approx(111.2, abs=0.1)
+    assert distance_m(29.4, 106.5, 29.4, 106.501) == pytest.approx(96.8, abs=0.1)
+    assert distance_m(29.4, 106.5, 29.401, 106.501) == distance_m(29.401, 106.501, 29.4, 106.5)
+    assert distance_m(29.4, 106.5, 29.4, 106.5) == 0
+    assert distance_m(0, 0, 0, 180) == pytest.approx(math.pi * 6_371_008.8)  # antipodes: no domain error

@@ -1,5 +1,5 @@
 """The grid map, GeoJSON of the grids and point lookup.  The org tree and the
-grid, building and household pages show people too: they are in ``linli.people.views_registry``."""
+grid, building and household pages show people too: they are in ``linli.people.views.registry``."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from linli.conftest import PASSWORD
-from linli.volunteering import activities
+from linli.volunteering import teams
 from linli.volunteering.activities import ActivityError
 from linli.volunteering.models import Team, TeamMembership
 
@@ -32,26 +32,26 @@ def test_joining_is_a_request_until_the_leader_approves(client, vol):
 
 
 def test_leader_can_decline_and_the_person_may_ask_again(vol):
-    m = activities.request_to_join(vol.team, vol.v1.person)
-    activities.decide_membership(m, vol.leader, approve=False)
+    m = teams.request_to_join(vol.team, vol.v1.person)
+    teams.decide_membership(m, vol.leader, approve=False)
     assert TeamMembership.objects.get(pk=m.pk).status == TeamMembership.Status.DECLINED
-    again = activities.request_to_join(vol.team, vol.v1.person)
+    again = teams.request_to_join(vol.team, vol.v1.person)
     assert again.pk != m.pk  # the declined request stays in the history
 
 
 def test_asking_twice_or_as_a_member_is_refused(vol):
-    activities.request_to_join(vol.team, vol.v1.person)
+    teams.request_to_join(vol.team, vol.v1.person)
     with pytest.raises(ActivityError):
-        activities.request_to_join(vol.team, vol.v1.person)
+        teams.request_to_join(vol.team, vol.v1.person)
     with pytest.raises(ActivityError):
-        activities.request_to_join(vol.team, vol.leader.person)
+        teams.request_to_join(vol.team, vol.leader.person)
 
 
 def test_a_member_cannot_approve_requests(client, vol):
     member = TeamMembership.objects.create(team=vol.team, person=vol.v2.person, status="member")
-    m = activities.request_to_join(vol.team, vol.v1.person)
+    m = teams.request_to_join(vol.team, vol.v1.person)
     with pytest.raises(ActivityError):
-        activities.decide_membership(m, vol.v2, approve=True)
+        teams.decide_membership(m, vol.v2, approve=True)
     _login(client, vol.v2)
     response = client.post(reverse("volunteering:team_decide", args=[vol.team.pk, m.pk]), {"decision": "approve"})
     assert response.status_code == 404
@@ -60,8 +60,8 @@ def test_a_member_cannot_approve_requests(client, vol):
 
 
 def test_community_staff_can_approve_for_a_team_they_host(vol):
-    m = activities.request_to_join(vol.team, vol.v1.person)
-    activities.decide_membership(m, vol.staff, approve=True)
+    m = teams.request_to_join(vol.team, vol.v1.person)
+    teams.decide_membership(m, vol.staff, approve=True)
     assert TeamMembership.objects.get(pk=m.pk).status == TeamMembership.Status.MEMBER
 
 

@@ -42,7 +42,8 @@ def test_whole_life_of_a_wish_through_the_pages_and_points_once(client, vol, set
     client.post(reverse("volunteering:wish_action", args=[wish.pk, "fulfil"]), {"photo": photo(), "note": "已送到"})
     wish.refresh_from_db()
     assert wish.status == Wish.Status.FULFILLED and wish.photo
-    assert client.get(reverse("volunteering:wish_photo", args=[wish.pk]))["Content-Type"] == "image/jpeg"
+    sent = client.get(reverse("volunteering:wish_photo", args=[wish.pk]))
+    assert sent["Content-Type"] == "image/jpeg" and sent["Cache-Control"] == "private, max-age=86400"
     _login(client, vol.v2)
     client.post(reverse("volunteering:wish_action", args=[wish.pk, "confirm"]))
     client.post(reverse("volunteering:wish_action", args=[wish.pk, "confirm"]))

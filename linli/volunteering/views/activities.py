@@ -18,11 +18,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.http import AuthenticatedRequest
 from linli.core.paging import parse_key
 from linli.core.scope import scope_for, scoped
 from linli.places.models import Area
 
-from .. import activities
+from .. import access, activities
 from ..activities import ActivityError
 from ..forms import (
     ActivityForm,
@@ -68,37 +69,38 @@ def _activity_page(qs, request: HttpRequest, upcoming: bool) -> dict:
 
 @login_required
 @require_GET
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthenticatedRequest) -> HttpResponse:
     upcoming = request.GET.get("when") != "past"
     now = timezone.now()
-    qs = activities.visible_activities(request.user).select_related("area", "team", "organiser").annotate(
+    qs = access.visible_activities(request.user).select_related("area", "team", "organiser").annotate(
         taken=Count("signups", filter=Q(signups__status=SignUp.Status.CONFIRMED)))
     qs = qs.filter(ends_at__gte=now) if upcoming else qs.filter(ends_at__lt=now)
     context = _activity_page(qs, request, upcoming)
-    context.update(upcoming=upcoming, can_create=activities.may_create_activity(request.user))
+    context.update(upcoming=upcoming, can_create=access.may_create_activity(request.user))
     return render(request, "volunteering/activity_list.html", context)
 
 
 def _activity_or_404(request: HttpRequest, pk: int) -> Activity:
-    return _visible_or_404(activities.visible_activities(request.user).select_related("area", "team", "organiser"),
+    return _visible_or_404(access.visible_activities(request.user).select_related("area", "team", "organiser"),
                            pk)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def activity_new(request: HttpRequest) -> HttpResponse:
-    if not activities.may_create_activity(request.user):
+def activity_new(request: AuthenticatedRequest) -> HttpResponse:
+    if not access.may_create_activity(request.user):
         raise Http404
     scope = scope_for(request.user)
-    led = Team.objects.filter(active=True, memberships__person_id=request.user.person_id,
-                              memberships__is_leader=True, memberships__status=TeamMembership.Status.MEMBER)
+    led = (Team.objects.filter(active=True, memberships__person_id=request.user.person_id,
+                               memberships__is_leader=True, memberships__status=TeamMembership.Status.MEMBER)
+           if request.user.person_id else Team.objects.none())
     teams = (scoped(Team.objects.filter(active=True), request.user) if scope.is_staff else Team.objects.none()) | led
     areas = _staff_areas(request.user) | Area.objects.filter(pk__in=led.values("area_id"))
     form = ActivityForm(request.POST or None, areas=areas.distinct(), teams=teams.distinct())
     if request.method == "POST" and form.is_valid():
         activity = form.save(commit=False)
         team = activity.team
-        if team is not None and not activities.may_manage_team(request.user, team):
+        if team is not None and not access.may_manage_team(request.user, team):
             form.add_error("team", _("You can only organise for a team you lead."))
         else:
             activity.created_by = request.user
@@ -111,7 +113,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     activity = _activity_or_404(request, pk)
     counts = dict(activity.signups.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     own = None
@@ -122,7 +124,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if own and own.status == SignUp.Status.WAITING:
         position = activity.signups.filter(status=SignUp.Status.WAITING, pk__lte=own.pk).count()
     return render(request, "volunteering/activity_detail.html", {
-        "activity": activity, "own": own, "position": position, "organise": activities.may_organise(
+        "activity": activity, "own": own, "position": position, "organise": access.may_organise(
             request.user, activity),
         "taken": counts.get(SignUp.Status.CONFIRMED, 0), "waiting": counts.get(SignUp.Status.WAITING, 0),
         "open": not activity.cancelled and activity.ends_at > timezone.now()})
@@ -130,7 +132,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def activity_signup(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_signup(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     activity = _activity_or_404(request, pk)
     try:
         signup = activities.sign_up(activity, _me(request))
@@ -146,7 +148,7 @@ def activity_signup(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def activity_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     activity = _activity_or_404(request, pk)
     signup = activity.signups.filter(person_id=request.user.person_id).exclude(
         status=SignUp.Status.CANCELLED).first() if request.user.person_id else None
@@ -167,10 +169,10 @@ def _qr_svg(url: str) -> str:
 
 @login_required
 @require_GET
-def activity_code(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_code(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The organiser's screen: the code of this minute and its QR code (htmx refreshes it)."""
     activity = _activity_or_404(request, pk)
-    if not activities.may_organise(request.user, activity):
+    if not access.may_organise(request.user, activity):
         raise Http404
     now = timezone.now()
     code = activities.current_code(activity, now)
@@ -191,7 +193,7 @@ def activity_code(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     activity = _activity_or_404(request, pk)
     person = _me(request)
     if request.method == "POST":
@@ -217,26 +219,27 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     activity = _activity_or_404(request, pk)
-    if not activities.may_organise(request.user, activity):
+    if not access.may_organise(request.user, activity):
         raise Http404
     signups = list(activity.signups.exclude(status=SignUp.Status.CANCELLED).select_related("person", "record")
                    .order_by("status", "pk")[:1000])
-    for s in signups:
-        s.computed = activities.service_minutes(activity, s.checked_in_at, s.checked_out_at) \
+    for s in signups:  # what the template shows beside each sign-up
+        computed = activities.service_minutes(activity, s.checked_in_at, s.checked_out_at) \
             if s.checked_in_at and s.checked_out_at else None
-        s.computed_hours = f"{Decimal(s.computed) / 60:g}" if s.computed is not None else ""
-        s.record_or_none = getattr(s, "record", None) if hasattr(s, "record") else None
+        s.computed = computed  # type: ignore[attr-defined]
+        s.computed_hours = f"{Decimal(computed) / 60:g}" if computed is not None else ""  # type: ignore[attr-defined]
+        s.record_or_none = getattr(s, "record", None) if hasattr(s, "record") else None  # type: ignore[attr-defined]
     return render(request, "volunteering/activity_attendance.html", {
         "activity": activity, "signups": signups, "form": ConfirmHoursForm()})
 
 
 @login_required
 @require_POST
-def confirm_hours(request: HttpRequest, pk: int, signup_id: int) -> HttpResponse:
+def confirm_hours(request: AuthenticatedRequest, pk: int, signup_id: int) -> HttpResponse:
     activity = _activity_or_404(request, pk)
-    if not activities.may_organise(request.user, activity):
+    if not access.may_organise(request.user, activity):
         raise Http404
     signup = activity.signups.filter(pk=signup_id).select_related("person", "activity").first()
     if signup is None:
@@ -245,7 +248,7 @@ def confirm_hours(request: HttpRequest, pk: int, signup_id: int) -> HttpResponse
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, str(e))
     else:
         try:
             record = activities.confirm_hours(signup, request.user, minutes=form.cleaned_data["hours"],

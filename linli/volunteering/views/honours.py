@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from linli.core.http import AuthenticatedRequest
 from linli.core.paging import parse_key
 from linli.core.scope import get_scoped_or_404, scope_for, scoped
 
@@ -32,7 +33,7 @@ from .common import _page, _resolve_person
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def honour_list(request: HttpRequest) -> HttpResponse:
+def honour_list(request: AuthenticatedRequest) -> HttpResponse:
     staff = scope_for(request.user).is_staff
     level = request.GET.get("level", "")
     qs = scoped(Honour.objects.select_related("person"), request.user)
@@ -40,7 +41,7 @@ def honour_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(level=level)
     form = HonourForm(request.POST or None, initial={"person": parse_key(request.GET.get("person"))}) if staff else None
     if request.method == "POST":
-        if not staff:
+        if not staff or form is None:
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
@@ -63,7 +64,7 @@ def honour_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def pledge_list(request: HttpRequest) -> HttpResponse:
+def pledge_list(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     qs = scoped(Pledge.objects.select_related("person", "area"), request.user)
     if status in Pledge.Status.values:
@@ -94,14 +95,14 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pledge_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pledge = get_scoped_or_404(Pledge.objects.select_related("person", "area").prefetch_related(
         Prefetch("follow_ups", queryset=PledgeFollowUp.objects.select_related("by").order_by("date", "pk"))),
         request.user, pk=pk)
     may = honours.may_follow(request.user, pledge)
     form = FollowUpForm(request.POST or None) if may else None
     if request.method == "POST":
-        if not may:
+        if not may or form is None:
             raise Http404
         if form.is_valid():
             try:

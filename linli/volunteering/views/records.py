@@ -3,21 +3,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.http import AuthenticatedRequest
 from linli.core.paging import parse_key
 from linli.core.scope import get_scoped_or_404, scope_for, scoped
 from linli.people.models import Person
 
-from .. import activities, certificates
+from .. import access, activities, certificates
 from ..activities import ActivityError
 from ..forms import (
     CertificateForm,
@@ -35,9 +38,9 @@ from .common import _fail, _page, _resolve_person, _staff_areas, _visible_or_404
 
 @login_required
 @require_GET
-def record_list(request: HttpRequest) -> HttpResponse:
+def record_list(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    qs = activities.records_in_scope(request.user).select_related("volunteer", "area")
+    qs = access.records_in_scope(request.user).select_related("volunteer", "area")
     volunteer = None
     if (vid := parse_key(request.GET.get("volunteer"))) and scope.is_staff:
         volunteer = scoped(Person.objects.all(), request.user).filter(pk=vid).first()
@@ -48,7 +51,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(volunteer_id=request.user.person_id)
     confirmed = qs.filter(status=ServiceRecord.Status.CONFIRMED)
     total = confirmed.aggregate(n=Coalesce(Sum("minutes"), 0))["n"]
-    pending_corrections = list(activities.corrections_visible(request.user).filter(
+    pending_corrections = list(access.corrections_visible(request.user).filter(
         status=RecordCorrection.Status.PENDING).exclude(record__volunteer_id=request.user.person_id)
         .select_related("record__volunteer").order_by("pk")[:50])
     context = _page(qs, request, {"volunteer": volunteer.pk if volunteer else None})
@@ -59,8 +62,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _visible_or_404(activities.records_visible(request.user).select_related(
+def record_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    record = _visible_or_404(access.records_visible(request.user).select_related(
         "volunteer", "area", "activity", "team", "recorded_by__person", "confirmed_by"), pk)
     form = CorrectionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -76,13 +79,13 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "record": record, "form": form, "corrections": corrections,
         "may_request": record.volunteer_id == request.user.person_id
         and record.status == ServiceRecord.Status.CONFIRMED,
-        "may_decide": activities.may_decide_record(request.user, record), "decide_form": DecideForm()})
+        "may_decide": access.may_decide_record(request.user, record), "decide_form": DecideForm()})
 
 
 @login_required
 @require_POST
-def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    correction = _visible_or_404(activities.corrections_visible(request.user).select_related("record__activity"), pk)
+def correction_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    correction = _visible_or_404(access.corrections_visible(request.user).select_related("record__activity"), pk)
     form = DecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose accept or reject."))
@@ -100,11 +103,11 @@ def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def certificate_new(request: HttpRequest) -> HttpResponse:
+def certificate_new(request: AuthenticatedRequest) -> HttpResponse:
     areas = _staff_areas(request.user)
     if not scope_for(request.user).is_staff:
         raise Http404
-    initial = {"person": parse_key(request.GET.get("person")), "date_to": timezone.localdate(),
+    initial: dict[str, Any] = {"person": parse_key(request.GET.get("person")), "date_to": timezone.localdate(),
                "date_from": timezone.localdate().replace(month=1, day=1)}
     form = CertificateForm(request.POST or None, areas=areas, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +129,7 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
+def certificate_detail(request: AuthenticatedRequest, number: str) -> HttpResponse:
     """The printable certificate; staff reach any number in their scope to verify it."""
     cert = get_scoped_or_404(Certificate.objects.select_related("volunteer", "area", "issued_by"), request.user,
                              number=number[:20])

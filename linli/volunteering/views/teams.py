@@ -6,13 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import activities
+from linli.core.http import AuthenticatedRequest
+
+from .. import access, teams
 from ..activities import ActivityError
 from ..models import (
     TeamMembership,
@@ -23,8 +25,8 @@ from .common import _fail, _me, _page, _visible_or_404
 
 @login_required
 @require_GET
-def team_list(request: HttpRequest) -> HttpResponse:
-    qs = activities.visible_teams(request.user).filter(active=True).select_related("area").annotate(
+def team_list(request: AuthenticatedRequest) -> HttpResponse:
+    qs = access.visible_teams(request.user).filter(active=True).select_related("area").annotate(
         members=Count("memberships", filter=Q(memberships__status=TeamMembership.Status.MEMBER)))
     mine = set()
     if request.user.person_id:
@@ -35,9 +37,9 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    team = _visible_or_404(activities.visible_teams(request.user).select_related("area"), pk)
-    manage = activities.may_manage_team(request.user, team)
+def team_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    team = _visible_or_404(access.visible_teams(request.user).select_related("area"), pk)
+    manage = access.may_manage_team(request.user, team)
     members = list(team.memberships.filter(status=TeamMembership.Status.MEMBER).select_related("person")
                    .order_by("-is_leader", "pk")[:200])
     requests_ = list(team.memberships.filter(status=TeamMembership.Status.REQUESTED).select_related("person")
@@ -54,10 +56,10 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_join(request: HttpRequest, pk: int) -> HttpResponse:
-    team = _visible_or_404(activities.visible_teams(request.user), pk)
+def team_join(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    team = _visible_or_404(access.visible_teams(request.user), pk)
     try:
-        activities.request_to_join(team, _me(request))
+        teams.request_to_join(team, _me(request))
         messages.success(request, _("Your request has been sent to the team's leaders."))
     except ActivityError as exc:
         _fail(request, exc)
@@ -66,10 +68,10 @@ def team_join(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    team = _visible_or_404(activities.visible_teams(request.user), pk)
+def team_leave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    team = _visible_or_404(access.visible_teams(request.user), pk)
     try:
-        activities.leave_team(team, _me(request))
+        teams.leave_team(team, _me(request))
         messages.success(request, _("You have left the team."))
     except ActivityError as exc:
         _fail(request, exc)
@@ -78,17 +80,17 @@ def team_leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_decide(request: HttpRequest, pk: int, membership_id: int) -> HttpResponse:
-    team = _visible_or_404(activities.visible_teams(request.user), pk)
+def team_decide(request: AuthenticatedRequest, pk: int, membership_id: int) -> HttpResponse:
+    team = _visible_or_404(access.visible_teams(request.user), pk)
     membership = team.memberships.filter(pk=membership_id).select_related("team", "person").first()
-    if membership is None or not activities.may_manage_team(request.user, team):
+    if membership is None or not access.may_manage_team(request.user, team):
         raise Http404
     decision = request.POST.get("decision")
     if decision not in ("approve", "decline"):
         messages.error(request, _("Choose approve or decline."))
     else:
         try:
-            activities.decide_membership(membership, request.user, approve=decision == "approve")
+            teams.decide_membership(membership, request.user, approve=decision == "approve")
             messages.success(request, _("%(name)s: %(status)s") % {
                 "name": membership.person.name, "status": membership.get_status_display()})
         except ActivityError as exc:

@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.cases.photos import jpeg_response
+from linli.core.http import AuthenticatedRequest
 from linli.core.paging import parse_key
 from linli.core.scope import scope_for
 from linli.places.models import PartnerUnit
 
-from .. import activities, wishes
+from .. import access, wishes
 from ..activities import ActivityError
 from ..forms import (
     FulfilForm,
@@ -30,7 +32,7 @@ from .common import _fail, _page, _resolve_person, _visible_or_404
 
 @login_required
 @require_GET
-def wish_list(request: HttpRequest) -> HttpResponse:
+def wish_list(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     qs = wishes.visible_wishes(request.user).select_related("area")
     if status in Wish.Status.values:
@@ -49,7 +51,7 @@ def wish_public(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def wish_new(request: HttpRequest) -> HttpResponse:
+def wish_new(request: AuthenticatedRequest) -> HttpResponse:
     staff = scope_for(request.user).is_staff
     form = WishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -77,10 +79,10 @@ def _wish_or_404(request: HttpRequest, pk: int) -> Wish:
 
 @login_required
 @require_GET
-def wish_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def wish_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     wish = _wish_or_404(request, pk)
     user = request.user
-    staff = activities.covers(user, wish.area)
+    staff = access.covers(user, wish.area)
     partners = list(PartnerUnit.objects.filter(pk__in=scope_for(user).partner_ids)) if scope_for(
         user).partner_ids else []
     return render(request, "volunteering/wish_detail.html", {
@@ -94,7 +96,7 @@ def wish_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def wish_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def wish_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     wish = _wish_or_404(request, pk)
     user = request.user
     try:
@@ -102,10 +104,10 @@ def wish_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             wishes.approve(wish, user)
             messages.success(request, _("The wish is open to claim."))
         elif action == "reject":
-            form = RejectForm(request.POST)
-            if not form.is_valid():
+            reject_form = RejectForm(request.POST)
+            if not reject_form.is_valid():
                 raise ActivityError(_("Say why the wish is not approved."))
-            wishes.reject(wish, user, form.cleaned_data["reason"])
+            wishes.reject(wish, user, reject_form.cleaned_data["reason"])
             messages.success(request, _("The wish is not approved."))
         elif action == "claim":
             partner = None
@@ -133,14 +135,8 @@ def wish_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def wish_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def wish_photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
     wish = _wish_or_404(request, pk)
     if not wish.photo:
         raise Http404
-    try:
-        handle = wish.photo.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return jpeg_response(wish.photo, max_age=86400, missing=(FileNotFoundError,))

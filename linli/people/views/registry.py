@@ -6,23 +6,24 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from linli.core.http import AuthenticatedRequest
 from linli.core.paging import page_by_id
 from linli.core.scope import get_scoped_or_404
 from linli.places import services as place_services
 from linli.places.models import Area, AreaLevel, DepartmentKind, PartnerKind
 
-from . import registry
+from .. import registry
 
 PARTNERS_PER_PAGE = 50
 
 
 @login_required
 @require_GET
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthenticatedRequest) -> HttpResponse:
     dept_kind = request.GET.get("dept_kind") if request.GET.get("dept_kind") in DepartmentKind.values else ""
     partner_kind = request.GET.get("partner_kind") if request.GET.get("partner_kind") in PartnerKind.values else ""
     partners, partners_next = page_by_id(place_services.partners_for(request.user, partner_kind or None),
@@ -42,7 +43,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
+def grid_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     grid = get_scoped_or_404(Area.objects.filter(level=AreaLevel.GRID).select_related("parent__parent"),
                              request.user, code=code)
     summary = registry.grid_summary(grid)
@@ -57,7 +58,7 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def building_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     building = registry.building_for(request.user, pk)
     grid = building.grid
     return render(request, "places/building.html", {
@@ -71,7 +72,7 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def household_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     household = registry.household_for(request.user, pk)
     return render(request, "places/household.html", {
         "page": registry.household_page(household, request.user),

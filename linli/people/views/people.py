@@ -4,12 +4,13 @@ and the small forms on it.  Every page goes through the scope filter: outside it
 from __future__ import annotations
 
 import ipaddress
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Field, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.core.auth import client_ip
+from linli.core.http import AuthenticatedRequest
 from linli.core.scope import can, get_scoped_or_404, scope_for, scoped
 from linli.places.models import AreaLevel
 
-from . import services
-from .filters import RESERVE_VIEW, PeopleFilterForm
-from .forms import ContributionForm, EndRoleForm, PersonForm, RoleForm, UnmaskForm
-from .models import Person, RoleAssignment
+from .. import services
+from ..filters import RESERVE_VIEW, PeopleFilterForm
+from ..forms import ContributionForm, EndRoleForm, PersonForm, RoleForm, UnmaskForm
+from ..models import Person, RoleAssignment
 
 PAGE_SIZE = 50
 CONTRIBUTIONS_SHOWN = 100
@@ -46,7 +48,7 @@ def _client_ip(request: HttpRequest) -> str | None:
 
 @login_required
 @require_GET
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     levels = (AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY) if scope.everything else None
     form = PeopleFilterForm(request.GET, areas=services.areas_in_scope(scope, levels=levels))
@@ -119,14 +121,14 @@ def _person_or_404(request: HttpRequest, pk: int) -> Person:
 
 @login_required
 @require_GET
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = _person_or_404(request, pk)
     return render(request, "people/detail.html", _detail_context(request, person))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not services.can_edit(scope_for(request.user)):
         raise Http404
     person = _person_or_404(request, pk)
@@ -144,7 +146,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_unmask(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+def person_unmask(request: AuthenticatedRequest, pk: int, field: str) -> HttpResponse:
     """The reason form (GET) and the full number (POST with a reason); the view is logged."""
     if field not in services.UNMASK_FIELDS or not can(scope_for(request.user), "unmask"):
         raise Http404
@@ -158,7 +160,7 @@ def person_unmask(request: HttpRequest, pk: int, field: str) -> HttpResponse:
             raise Http404 from None
         except ValidationError as exc:
             form.add_error("reason", exc)
-    label = person._meta.get_field(field).verbose_name
+    label = cast(Field, Person._meta.get_field(field)).verbose_name
     context = {"person": person, "field": field, "label": label, "form": form, "value": value,
                "masked": person.masked_id_number if field == "id_number" else person.masked_mobile}
     template = "people/_unmask.html" if request.htmx else "people/unmask.html"
@@ -169,7 +171,7 @@ def person_unmask(request: HttpRequest, pk: int, field: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contribution_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not services.can_add_contribution(scope_for(request.user)):
         raise Http404
     person = _person_or_404(request, pk)
@@ -189,7 +191,7 @@ def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def role_add(request: HttpRequest, pk: int) -> HttpResponse:
+def role_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     if not services.can_edit(scope):
         raise Http404
@@ -212,7 +214,7 @@ def role_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def role_end(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+def role_end(request: AuthenticatedRequest, pk: int, role_pk: int) -> HttpResponse:
     if not services.can_edit(scope_for(request.user)):
         raise Http404
     person = _person_or_404(request, pk)
