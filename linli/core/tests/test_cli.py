@@ -150,7 +150,7 @@ def test_linli_run_serves_healthz_and_ctrl_c_stops_web_and_worker(tmp_path: Path
     reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
     reader.start()
     try:
-        body, deadline = None, time.monotonic() + 90
+        body, deadline = None, time.monotonic() + 240  # first start migrates a new home: slow on a loaded machine
         while time.monotonic() < deadline and proc.poll() is None:
             if body is None:
                 try:
