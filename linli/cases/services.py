@@ -28,7 +28,7 @@ from linli.places.geo import InvalidCoordinates, locate
 from linli.places.models import Area, AreaLevel, Department
 
 from . import limits, workflow
-from .hooks import after_step
+from .hooks import FROM_DEPARTMENT, after_step
 from .limits import IntakeError
 from .models import (
     ESCALATION_ORDER,
@@ -163,6 +163,7 @@ def file_case(*, category: Category, channel: str, description: str, reporter=No
     event = CaseEvent.objects.create(case=case, action="report", to_status=Status.REPORTED,
                                      actor=reporter if actor is _REPORTER else actor,
                                      data={"channel": channel, **(event_data or {})})
+    after_step(case, event)
     after_commit(event)
     return case
 
@@ -195,7 +196,7 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
     _require(not step.needs_photo or bool(photos), _("Please add a photo of the result."))
 
     now = timezone.now()
-    before = case.status
+    before, department_before = case.status, case.handler_department_id
     data: dict = {}
     rating = None
     # What the table cannot know: the parameters of a step, checked here; the rest is workflow.apply.
@@ -229,6 +230,8 @@ def transition(case: Case, action: str, user=None, *, note: str = "", photos: Se
         data.update(meeting=meeting.pk, meeting_title=meeting.title)
         note = _("At %(meeting)s: %(note)s") % {"meeting": meeting.title, "note": note}
     workflow.apply(case, step, now, WorkCalendar(), rating=rating)
+    if case.handler_department_id != department_before:  # the history keeps who handled it before
+        data[FROM_DEPARTMENT] = department_before
     case.save()
     event = CaseEvent.objects.create(case=case, action=action, from_status=before, to_status=case.status,
                                      actor=None if system else user, note=note, data=data)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from linli.people.models import ContributionEntry, PartyRecord, Person, RoleAssignment, Training, WorkerProfile
 from linli.places.models import Area, Department
+from linli.reports import rollup
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, create_accounts
 from .areas import DEMO_MARKER, DISTRICT_CODE, build_places
@@ -172,6 +173,7 @@ def load_demo(reset: bool = False, stdout: TextIO | TextIOBase | None = None,
             counts.update(build_funds(seed + 5))
             counts.update(build_care(seed + 4))
             counts.update(build_meetings(seed + 4))
+            rollup.rebuild()  # the demo's cases were bulk-written around the services and their hooks
             summary = DemoSummary(created=True, counts=counts, figures=headline_figures())
     summary.seconds = time.perf_counter() - started
     if stdout is not None:
