@@ -95,7 +95,7 @@ def rebuild(cases: QuerySet | None = None, rollup: QuerySet | None = None) -> in
     rollup.delete()
     sql, params = recount(cases).query.sql_with_params()
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(rollup.model._meta.get_field(k).column) for k in KEY)
+    columns = ", ".join(quote(k) for k in KEY)  # the key's attnames are CaseDay's columns
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(rollup.model._meta.db_table)} ({columns}, {quote('cases')}) "  # noqa: S608
                        f"SELECT {', '.join(COUNTED)} FROM ({sql}) counted", params)
