@@ -222,8 +222,15 @@ else:
                           "LOCATION": str(LINLI_HOME / "cache"), "OPTIONS": {"MAX_ENTRIES": 20000}}}
 
 # --- Hooks: what the apps above cases do after a case step (see linli/cases/hooks.py) ---------
-LINLI_CASE_HOOKS = {"verify": ["linli.points.earning.on_case_verified"],
-                    "close_at_meeting": ["linli.points.earning.on_case_verified"]}
+# The daily case rollup of the reports follows every step that can move a case (filing is "report").
+_ROLLUP = "linli.reports.rollup.on_case_event"
+LINLI_CASE_HOOKS = {
+    "report": [_ROLLUP], "accept": [_ROLLUP], "reject": [_ROLLUP], "dispatch": [_ROLLUP], "start": [_ROLLUP],
+    "resolve": [_ROLLUP], "escalate": [_ROLLUP], "return": [_ROLLUP], "fail_verification": [_ROLLUP],
+    "close": [_ROLLUP], "rate": [_ROLLUP], "supervise": [_ROLLUP],
+    "verify": ["linli.points.earning.on_case_verified", _ROLLUP],
+    "close_at_meeting": ["linli.points.earning.on_case_verified", _ROLLUP],
+}
 # What the apps above people erase when a person is anonymised on request (see linli/people/privacy.py).
 LINLI_PERSON_HOOKS = {"anonymise": ["linli.cases.privacy.anonymise_reporter"]}
 

@@ -70,11 +70,17 @@ class CaseKpis:
         return self._rate(self.closed_on_time, self.due)
 
 
-def cases_of(unit: Area | Department) -> QuerySet:
+def unit_q(unit: Area | Department, area: str = "area", department: str = "handler_department") -> Q:
+    """What a unit covers, on any model that records a case's area and handling department (the cases
+    themselves, or a rollup of them): an area and everything under it, or the department handling now."""
     if isinstance(unit, Department):
-        return Case.objects.filter(handler_department=unit)
+        return Q(**{department: unit})
     low, high = code_range(unit.code)
-    return Case.objects.filter(area__code__gte=low, area__code__lt=high)
+    return Q(**{f"{area}__code__gte": low, f"{area}__code__lt": high})
+
+
+def cases_of(unit: Area | Department) -> QuerySet:
+    return Case.objects.filter(unit_q(unit))
 
 
 def case_kpis(unit: Area | Department, start: dt.datetime, end: dt.datetime,

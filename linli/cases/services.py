@@ -30,7 +30,7 @@ from linli.places.geo import InvalidCoordinates, distance_m, locate
 from linli.places.models import Area, AreaLevel, Department
 
 from . import limits, workflow
-from .hooks import after_step
+from .hooks import FROM_DEPARTMENT, after_step
 from .limits import IntakeError
 from .models import (
     ESCALATION_ORDER,
@@ -172,6 +172,7 @@ def file_case(*, category: Category, channel: str, description: str, reporter: U
         Case.objects.filter(pk=case.pk).update(created_at=now)
         CaseEvent.objects.filter(pk=event.pk).update(at=now)
         case.created_at = event.at = now
+    after_step(case, event)
     after_commit(event)
     return case
 
@@ -206,7 +207,7 @@ def transition(case: Case, action: str, user: User | None = None, *, note: str =
     _require(not step.needs_photo or bool(photos), _("Please add a photo of the result."))
 
     now = timezone.now()
-    before = case.status
+    before, department_before = case.status, case.handler_department_id
     data: dict[str, Any] = {}
     rating = None
     # What the table cannot know: the parameters of a step, checked here; the rest is workflow.apply.
@@ -242,6 +243,8 @@ def transition(case: Case, action: str, user: User | None = None, *, note: str =
         data.update(meeting=meeting.pk, meeting_title=meeting.title)
         note = _("At %(meeting)s: %(note)s") % {"meeting": meeting.title, "note": note}
     workflow.apply(case, step, now, WorkCalendar(), rating=rating)
+    if case.handler_department_id != department_before:  # the history keeps who handled it before
+        data[FROM_DEPARTMENT] = department_before
     case.save()
     event = CaseEvent.objects.create(case=case, action=action, from_status=before, to_status=case.status,
                                      actor=None if system else user, note=note, data=data)

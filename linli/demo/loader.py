@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from linli.core.dbstats import refresh_planner_statistics
 from linli.people.models import ContributionEntry, PartyRecord, Person, RoleAssignment, Training, WorkerProfile
 from linli.places.models import Area, Department
+from linli.reports import rollup
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, create_accounts
 from .areas import DEMO_MARKER, DISTRICT_CODE, build_places
@@ -172,6 +173,7 @@ def load_demo(reset: bool = False, stdout: TextIO | TextIOBase | None = None,
                                   (build_funds, 5), (build_care, 4), (build_meetings, 4)):
                 refresh_planner_statistics()
                 counts.update(build(seed + offset))
+            rollup.rebuild()  # the demo's cases were bulk-written around the services and their hooks
             refresh_planner_statistics()
             summary = DemoSummary(created=True, counts=counts, figures=headline_figures())
     summary.seconds = time.perf_counter() - started

@@ -1,7 +1,8 @@
 """The dashboard's figures for one unit and period, composed from the apps that own them.
 
 Each app owns its figure and reports only composes: the case KPIs are ``cases.kpis.case_kpis`` (on
-``cases.kpis.cases_of``), meetings and outcomes ``meetings.accountability.figures_by_series``, visit rates
+``cases.kpis.cases_of``), the cases over time, by category and channel are read from the daily rollup
+(``rollup``), meetings and outcomes ``meetings.accountability.figures_by_series``, visit rates
 ``care.services.plans.monthly_rates``.  Where an app's figure is counted for a whole scheme or one user's
 scope rather than for a unit and a period (the points flows of ``points.figures``, the errand counts of
 ``care.services.figures``, a fund's ``funds.services.balance``), the same definition is applied here to the
@@ -18,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
 from linli.care.models import Errand, Visit, VisitDue
@@ -33,6 +34,7 @@ from linli.places.models import Area, AreaLevel, Department
 from linli.points.models import AccountKind, Transfer
 from linli.volunteering.models import ServiceRecord
 
+from . import rollup
 from .models import DEFAULT_TARGETS, Kpi, Target
 from .periods import Period
 
@@ -128,29 +130,31 @@ def _buckets(period: Period) -> list[dt.date]:
 
 
 def cases_part(unit: Unit, period: Period, targets: dict[str, int], now: dt.datetime) -> CasesPart | None:
+    """The rates from ``cases.kpis``; the cases over time, by state, category and channel from the daily
+    rollup (``rollup.rows_of``: the same cases, counted by day, so three grouped queries at any size)."""
     start, end = period.bounds()
     kpis = case_kpis(unit, start, end, now)
     if not kpis.received and not kpis.overdue_now:
         return None
     p_start, p_end = period.previous.bounds()
     previous = case_kpis(unit, p_start, p_end, now)
-    received = cases_of(unit).filter(created_at__gte=start, created_at__lt=end)
-    tz = timezone.get_default_timezone()
-    trunc = TruncMonth("created_at", tzinfo=tz) if period.by_month else TruncDate("created_at", tzinfo=tz)
+    received = rollup.rows_of(unit).filter(day__gte=period.start, day__lt=period.end).order_by()
+    total = Sum("cases")
     counts: dict[dt.date, dict[str, int]] = {}
     status_totals: dict[str, int] = {}
-    for row in received.annotate(b=trunc).values("b", "status").annotate(n=Count("id")).order_by():
+    bucket = TruncMonth("day") if period.by_month else F("day")
+    for row in received.annotate(b=bucket).values("b", "status").annotate(n=total).filter(n__gt=0):
         day = row["b"].date() if isinstance(row["b"], dt.datetime) else row["b"]
         counts.setdefault(day, {})[row["status"]] = row["n"]
         status_totals[row["status"]] = status_totals.get(row["status"], 0) + row["n"]
     labels = dict(Status.choices)
     timeline = [Bucket(day, counts.get(day, {})) for day in _buckets(period)]
     by_category = [(r["category_id"], r["category__name"], r["n"]) for r in
-                   received.values("category_id", "category__name").annotate(n=Count("id")).order_by("-n",
-                                                                                                    "category__name")]
+                   received.values("category_id", "category__name").annotate(n=total).filter(n__gt=0)
+                   .order_by("-n", "category__name")]
     channels = dict(Channel.choices)
     by_channel = [(r["channel"], str(channels.get(r["channel"], r["channel"])), r["n"]) for r in
-                  received.values("channel").annotate(n=Count("id")).order_by("-n", "channel")]
+                  received.values("channel").annotate(n=total).filter(n__gt=0).order_by("-n", "channel")]
     by_status = [(s, str(labels[s]), status_totals[s]) for s in STATUS_ORDER if status_totals.get(s)]
     return CasesPart(kpis, previous, kpi_rows(kpis, previous, targets), timeline, by_status, by_category,
                      by_channel)

@@ -54,3 +54,33 @@ class Target(models.Model):
     def clean(self) -> None:
         if bool(self.area_id) == bool(self.department_id):
             raise ValidationError(_("A target belongs to either an area or a department."))
+
+
+class CaseDay(models.Model):
+    """The daily case rollup: how many cases reported on ``day`` (local date) in ``area`` of ``category`` by
+    ``channel`` are now in ``status`` with ``department`` handling them.  Kept by ``rollup.on_case_event``
+    (a case hook) on every step, rebuilt from the cases by ``linli rollup``; see ``linli/reports/rollup.py``."""
+
+    day = models.DateField(_("day reported"))
+    area = models.ForeignKey(Area, models.CASCADE, related_name="+", verbose_name=_("area"))
+    category = models.ForeignKey("cases.Category", models.CASCADE, related_name="+", verbose_name=_("category"))
+    channel = models.CharField(_("channel"), max_length=10)
+    status = models.CharField(_("status"), max_length=12)
+    department = models.ForeignKey(Department, models.CASCADE, null=True, blank=True, related_name="+",
+                                   verbose_name=_("department"))
+    cases = models.IntegerField(_("cases"), default=0)
+
+    class Meta:
+        verbose_name = _("daily case rollup")
+        verbose_name_plural = _("daily case rollups")
+        indexes = [models.Index(fields=["day", "area"], name="caseday_day_area"),
+                   models.Index(fields=["department", "day"], name="caseday_department_day")]
+        constraints = [  # NULL departments are distinct in a plain unique index, hence two partial ones
+            models.UniqueConstraint(fields=["day", "area", "category", "channel", "status", "department"],
+                                    condition=models.Q(department__isnull=False), name="caseday_key"),
+            models.UniqueConstraint(fields=["day", "area", "category", "channel", "status"],
+                                    condition=models.Q(department__isnull=True), name="caseday_key_nodept"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area_id} {self.category_id} {self.channel} {self.status}: {self.cases}"

@@ -14,7 +14,7 @@ from huey.contrib.djhuey import db_task
 from linli.core.models import Job
 from linli.places.models import Area, Department
 
-from . import excel, figures
+from . import excel, figures, rollup
 from .periods import month_period
 
 log = logging.getLogger(__name__)
@@ -62,3 +62,9 @@ def run_monthly_job(job_id: int) -> Job:
 @db_task()
 def monthly_report_task(job_id: int) -> None:
     run_monthly_job(job_id)
+
+
+@db_task()
+def rebuild_rollup_task() -> None:
+    """``linli rollup`` in the background worker."""
+    log.info("case rollup rebuilt: %s rows", rollup.rebuild())

@@ -17,6 +17,11 @@ def t(day, hour=10):
 @pytest.fixture(name="fixed")
 def fixed_kpi_cases(categories, tree):
     """Six cases in community A1 in October, one in another street, one in September."""
+    make_fixed_cases(categories, tree)
+
+
+def make_fixed_cases(categories, tree) -> None:
+    """The cases of the ``fixed`` fixture, written straight to the table (for fixtures that build on them)."""
 
     def make(area, n, **fields):
         case = Case.objects.create(number=f"N{n}", category=categories.manhole, channel="h5", description="x",

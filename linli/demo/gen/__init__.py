@@ -30,6 +30,7 @@ from linli.core.dbstats import refresh_planner_statistics
 from linli.people.models import Person
 from linli.places.models import Area, AreaLevel
 from linli.points.models import Account, AccountKind, Scheme, Transfer
+from linli.reports import rollup
 from linli.volunteering.models import ServiceRecord
 
 from ..areas import DISTRICT_CODE
@@ -294,6 +295,7 @@ def generate(scale: str, seed: int = 1, out: TextIO | None = sys.stderr) -> dict
         district, grids, grid_street, grid_community = _places(s)
         person_ids = _people(rng, s, grids, progress)
         _cases(rng, s, grids, grid_street, grid_community, progress)
+        rollup.rebuild()  # the cases were bulk-written around the services and their hooks
         _points(rng, s, district, person_ids, progress)
         _services(rng, s, grids, person_ids, progress)
         refresh_planner_statistics()

@@ -8,8 +8,9 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 
-from linli.cases.tests.kpi_fixtures import SH, fixed_kpi_cases  # noqa: F401 - the "fixed" fixture
+from linli.cases.tests.kpi_fixtures import SH, make_fixed_cases
 from linli.core import roles
+from linli.reports import rollup
 
 OCTOBER = {"period": "custom", "from": "2026-10-01", "to": "2026-10-31"}
 START, END = dt.datetime(2026, 10, 1, tzinfo=SH), dt.datetime(2026, 11, 1, tzinfo=SH)
@@ -21,6 +22,13 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def fixed(categories, tree):
+    """The cases app's fixed KPI cases (written around the services, so the rollup is rebuilt after them)."""
+    make_fixed_cases(categories, tree)
+    rollup.rebuild()
 
 
 @pytest.fixture
