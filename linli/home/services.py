@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Subquery
 
 from linli.core.codes import GRID_CODE_LENGTH
-from linli.core.models import User
 from linli.core.scope import Scope
 from linli.people.models import Person, Role
 from linli.places.models import Area
@@ -26,8 +25,8 @@ def role_labels(scope: Scope) -> list[str]:
     return [str(Role(r).label) for r in Role.values if r in scope.roles]
 
 
-def hotlines(user: User) -> list[ServiceStation]:
-    """The service stations of the user's home grid, community and street that have a phone (one query)."""
-    if user.person_id is None:
+def hotlines(person_id: int | None) -> list[ServiceStation]:
+    """The service stations of the person's home grid, community and street that have a phone (one query)."""
+    if person_id is None:
         return []
-    return hotlines_for(Subquery(Person.objects.filter(pk=user.person_id).values("area__code")[:1]))
+    return hotlines_for(Subquery(Person.objects.filter(pk=person_id).values("area__code")[:1]))

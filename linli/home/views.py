@@ -19,4 +19,4 @@ def home(request: HttpRequest) -> HttpResponse:
     context = NavContext(scope, admin=request.user.is_staff, grid_names=grid_names(scope))
     return render(request, "home/home.html", {"sections": sections(context), "user_roles": role_labels(scope),
                                               "duty_desk": duty_desk(request.user, request.GET.get("q", "")),
-                                              "hotlines": hotlines(request.user)})
+                                              "hotlines": hotlines(getattr(request.user, "person_id", None))})

@@ -22,7 +22,7 @@ from typing import cast
 
 import shapely
 from django.conf import settings
-from django.db.models import Expression, F, Prefetch, QuerySet, Value
+from django.db.models import F, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -162,8 +162,8 @@ def stations_qs(at: dt.datetime | None = None) -> QuerySet:
                                   ends_on__gte=today - dt.timedelta(days=1)))))
 
 
-def hotlines_for(home_code: str | Expression | None, limit: int = 3) -> list[ServiceStation]:
-    """The active stations with a phone that serve a person's home area (its code, or an expression giving it):
+def hotlines_for(home_code: str | Subquery | None, limit: int = 3) -> list[ServiceStation]:
+    """The active stations with a phone that serve a person's home area (its code, or a subquery giving it):
     those of the grid first, then of the community and the street, in one query.  Area codes nest, so a
     station serves the home when its area's code is a prefix of the home's."""
     if home_code is None:
