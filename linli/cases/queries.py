@@ -74,11 +74,14 @@ def parse_int(value: str | None) -> int | None:
 
 
 def _covered(scope: Scope, code_field: str, roles: set[str]) -> Q:
-    """Rows under the scope's areas, if the user holds one of ``roles`` (mirrors ``permissions._covers``)."""
+    """Rows under the scope's areas, if the user holds one of ``roles`` (mirrors ``permissions._covers``).
+
+    No such role gives a condition that matches nothing yet compiles (``pk IS NULL``): ``pk__in=[]`` would make
+    Django drop a whole aggregate whose ``Count(filter=...)`` uses it (the department inbox counted 0 of all)."""
     if scope.everything:
         return Q()
     if not scope.roles & roles:
-        return Q(pk__in=[])
+        return Q(pk__isnull=True)
     return scope.area_q(code_field)
 
 

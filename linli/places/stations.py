@@ -22,7 +22,8 @@ from typing import cast
 
 import shapely
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
@@ -152,6 +153,18 @@ def stations_qs(at: dt.datetime | None = None) -> QuerySet:
             .prefetch_related("hours", Prefetch("amenities", queryset=Amenity.objects.filter(active=True)),
                               Prefetch("closures", queryset=StationClosure.objects.filter(
                                   ends_on__gte=today - dt.timedelta(days=1)))))
+
+
+def hotlines_for(home_code: str | Subquery | None, limit: int = 3) -> list[ServiceStation]:
+    """The active stations with a phone that serve a person's home area (its code, or a subquery giving it):
+    those of the grid first, then of the community and the street, in one query.  Area codes nest, so a
+    station serves the home when its area's code is a prefix of the home's."""
+    if home_code is None:
+        return []
+    home = Value(home_code) if isinstance(home_code, str) else home_code
+    return list(ServiceStation.objects.filter(active=True).exclude(contact_phone="")
+                .annotate(home=home).filter(home__startswith=F("area__code"))
+                .order_by(Length("area__code").desc(), "kind", "name")[:limit])
 
 
 def amenity_by_code(code: str | None) -> Amenity | None:

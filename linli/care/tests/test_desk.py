@@ -122,6 +122,7 @@ def test_the_home_page_of_the_person_on_duty_runs_a_bounded_number_of_queries(cl
                                                                                 django_assert_max_num_queries):
     clock(10)
     login(client, care.duty)
-    # session, user, roles, duty slot, hotline codes, people found, services, own name, messages, categories
-    with django_assert_max_num_queries(10):
+    # session, user, roles, duty slot, hotline codes, people found, services, own name, messages, categories,
+    # the stations to call (home app)
+    with django_assert_max_num_queries(11):
         assert FORM in client.get(reverse("home"), {"q": "王"}).content.decode()

@@ -68,6 +68,19 @@ def test_department_handler_sees_the_department_cases(client, categories, actors
     assert numbers(login(client, actors.worker).get(INBOX)) == []
 
 
+def test_department_inbox_counts_the_cases_waiting_there(client, categories, actors, tree):
+    """A department handler verifies nothing: the empty verify condition must not zero the other counts."""
+    for supervised in (False, True):
+        case = new_case(categories, tree, actors.reporter, category=categories.wall)
+        transition(case, "accept", actors.community)
+        transition(case, "dispatch", actors.community)
+        Case.objects.filter(pk=case.pk).update(supervised=supervised)
+    response = login(client, actors.dept).get(INBOX)
+    assert len(numbers(response)) == 2
+    assert response.context["counts"] == {"handle": 2, "verify": 0, "overdue": 0, "supervised": 1}
+    assert "<span class=\"badge\">2</span>" in response.content.decode()
+
+
 def test_inbox_puts_overdue_first_then_supervised_then_nearest_deadline(client, categories, actors, tree):
     now = timezone.now()
     late = set_state(new_case(categories, tree), resolve_due=now - timezone.timedelta(days=2), overdue=True)

@@ -165,10 +165,39 @@ def test_home_page_query_count_does_not_grow_with_grids(client, tree, make_user,
 
     user = make_user("w", "grid_worker", tree.g1)
     client.force_login(user)
-    with django_assert_max_num_queries(7):  # session, user, roles, grids, hotline duty now, unread messages, headroom
+    with django_assert_max_num_queries(8):  # session, user, roles, grids, hotline duty now, stations to call,
+        # unread messages, headroom
         client.get(reverse("home"))
     for n in range(3, 13):
         grid = Area.objects.create(level="grid", code=f"500113001001{n:03d}", name=f"{n}网格", parent=tree.comm_a1)
         RoleAssignment.objects.create(person=user.person, role="grid_worker", area=grid, starts_on="2020-01-01")
-    with django_assert_max_num_queries(7):  # session, user, roles, grids, hotline duty now, unread messages, headroom
+    with django_assert_max_num_queries(8):  # session, user, roles, grids, hotline duty now, stations to call,
+        # unread messages, headroom
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_home_page_offers_one_tap_calls_to_the_stations_of_the_users_own_grid_and_community(client, tree, make_user):
+    from linli.places.models_stations import ServiceStation
+
+    def station(name, area, phone="023-66220001", **kwargs):
+        return ServiceStation.objects.create(name=name, area=area, address="x", lat=29.4, lng=106.5,
+                                             contact_phone=phone, **kwargs)
+
+    station("甲一社区党群服务站", tree.comm_a1, "023-66220001")
+    station("一网格服务点", tree.g1, "023-66220002")
+    station("二网格服务点", tree.g2, "023-66220003")  # the neighbouring grid: not this resident's
+    station("乙一社区服务站", tree.comm_b1, "023-66220004")  # another street
+    station("无电话服务点", tree.comm_a1, "")
+    station("停用服务站", tree.comm_a1, "023-66220005", active=False)
+    resident = make_user("resident", home=tree.g1)
+    _, html = home_links(client, resident)
+    assert html.count('href="tel:') == 2
+    assert html.index('href="tel:023-66220002"') < html.index('href="tel:023-66220001"')  # own grid's first
+    assert "一网格服务点" in html and "二网格服务点" not in html and "乙一社区服务站" not in html
+
+
+def test_home_page_has_no_call_section_without_a_station_phone_or_a_person(client, tree, make_user, db):
+    _, html = home_links(client, make_user("resident", home=tree.g1))
+    assert 'href="tel:' not in html and "hotlines-title" not in html
+    _, html = home_links(client, User.objects.create_user("nobody", password="x-9-correct-horse"))
+    assert "hotlines-title" not in html

@@ -1,12 +1,15 @@
 /* 随手拍 report page and the staff intake map (cases-intake).
-   - Photos are resized on the phone (long side <= 1600 px, JPEG) before upload; the first photo's EXIF GPS
+   - Photos are resized on the phone (long side <= 1600 px, JPEG, at most 500 KB: lower quality, then smaller,
+     until it fits) before upload; the first photo's EXIF GPS (read from the original file, before resizing)
      fills the location when the browser gives none.
    - The draft (text, category, location, client token; photos in IndexedDB) is kept until the server
-     confirms, so a weak network loses nothing; a retried submit carries the same token (one case).
+     confirms, so a weak network loses nothing; a retried submit carries the same token (one case). A lost
+     connection or a server error (5xx, a proxy's error page) keeps the form as it is, says so, and is
+     retried when the phone is back online or the rider taps submit again.
    - Suspected duplicates nearby are shown before filing. All texts come from data-* attributes. */
 (function () {
   "use strict";
-  var MAX_SIDE = 1600, QUALITY = 0.85, DRAFT_KEY = "linli-report-draft", DB = "linli-report", STORE = "photos";
+  var MAX_SIDE = 1600, QUALITY = 0.85, MAX_BYTES = 500 * 1024, DRAFT_KEY = "linli-report-draft", DB = "linli-report", STORE = "photos";
   var CHONGQING = [29.4, 106.53];
 
   function $(id) { return document.getElementById(id); }
@@ -87,18 +90,31 @@
   }
 
   /* --- Resize on the phone -------------------------------------------------------------------------- */
+  function encode(img, side, quality) {
+    var scale = Math.min(1, side / Math.max(img.naturalWidth, img.naturalHeight));
+    var canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
+    canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
+    canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+    return new Promise(function (resolve, reject) {
+      canvas.toBlob(function (blob) { if (blob) { resolve(blob); } else { reject(new Error("resize")); } },
+                    "image/jpeg", quality);
+    });
+  }
   function resize(file) {
     return new Promise(function (resolve, reject) {
       var url = URL.createObjectURL(file), img = new Image();
       img.onload = function () {
-        var scale = Math.min(1, MAX_SIDE / Math.max(img.naturalWidth, img.naturalHeight));
-        var canvas = document.createElement("canvas");
-        canvas.width = Math.round(img.naturalWidth * scale);
-        canvas.height = Math.round(img.naturalHeight * scale);
-        canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
         URL.revokeObjectURL(url);
-        canvas.toBlob(function (blob) { if (blob) { resolve(blob); } else { reject(new Error("resize")); } },
-                      "image/jpeg", QUALITY);
+        var side = MAX_SIDE, quality = QUALITY;
+        function attempt() {  /* quality down to 0.55 first, then a fifth smaller each time */
+          encode(img, side, quality).then(function (blob) {
+            if (blob.size <= MAX_BYTES || side < 400) { resolve(blob); return; }
+            if (quality > 0.6) { quality -= 0.15; } else { side = Math.round(side * 0.8); }
+            attempt();
+          }, reject);
+        }
+        attempt();
       };
       img.onerror = function () { URL.revokeObjectURL(url); reject(new Error("image")); };
       img.src = url;
@@ -227,7 +243,8 @@
           return r.text().then(function (html) {
             var doc = parse(html);
             var feedback = doc.getElementById("report-feedback");
-            if (feedback) { swapIn($("report-feedback"), feedback); }
+            if (!feedback) { say(d.msgOffline); return; }  /* a server or proxy error page: keep all, retry */
+            swapIn($("report-feedback"), feedback);
             var confirm = doc.getElementById("id_confirm_new");
             if (confirm) { $("id_confirm_new").value = confirm.value; }
             say("");
