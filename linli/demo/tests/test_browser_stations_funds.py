@@ -19,7 +19,7 @@ def demo(transactional_db):
     call_command("demo", stdout=io.StringIO())
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)  # no serialized_rollback: see core test_browser_grid_scope
 def test_rider_finds_the_nearest_open_station_with_charging(phone_page, live_server, demo, tmp_path):
     page = phone_page
     sign_in(page, live_server, "rider-demo", DEMO_PASSWORD)
@@ -43,7 +43,7 @@ def test_rider_finds_the_nearest_open_station_with_charging(phone_page, live_ser
     assert "营业时间" in page.content()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)  # no serialized_rollback: see core test_browser_grid_scope
 def test_resident_opens_the_fund_statement(phone_page, live_server, demo, tmp_path):
     page = phone_page
     sign_in(page, live_server, "resident-demo", DEMO_PASSWORD)
