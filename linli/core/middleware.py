@@ -12,6 +12,7 @@ URL, a query string, a form field or a JSON body (where ``"\\u001b"`` is the sam
 from __future__ import annotations
 
 import json
+from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -46,8 +47,14 @@ def has_control_characters(request: HttpRequest) -> bool:
 
 
 def refusal(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
-    """The error in the shape the caller reads: Open311's list of errors, the JSON API's detail, or text."""
-    if request.path.startswith("/open311/"):
+    """The error in the shape the caller reads: Open311's list of errors (XML for a ``.xml`` URL), the JSON
+    API's detail, or text."""
+    if request.path.startswith("/open311/") and request.path.endswith(".xml"):
+        errors = Element("errors")
+        error = SubElement(errors, "error")
+        SubElement(error, "code").text, SubElement(error, "description").text = str(status), message
+        body, kind = '<?xml version="1.0" encoding="utf-8"?>' + tostring(errors, encoding="unicode"), "text/xml"
+    elif request.path.startswith("/open311/"):
         body, kind = json.dumps([{"code": status, "description": message}], ensure_ascii=False), "application/json"
     elif request.path.startswith("/api/"):
         body, kind = json.dumps({"detail": message}, ensure_ascii=False), "application/json"

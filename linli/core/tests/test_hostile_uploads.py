@@ -17,8 +17,9 @@ from linli.cases.services import file_case
 from linli.cases.tests.intake_helpers import INSIDE_G1, bomb_png
 from linli.core.tests.reliability import check
 from linli.open311.models import Open311Request
-from linli.open311.tests.conftest import api_key, services  # noqa: F401 - fixtures
+from linli.open311.tests import conftest as open311_fixtures
 
+services, api_key = open311_fixtures.services, open311_fixtures.api_key  # fixtures
 FIFTY_MB = b"\xff" * (50 << 20)
 BAD_PHOTOS = {
     "decompression bomb": ("bomb.png", bomb_png(), "image/png"),
@@ -86,7 +87,7 @@ def test_a_50_mb_photo_on_the_api_is_refused_with_a_json_detail(tree, make_user,
     assert check("hostile", "upload 50 MB: JSON API", ok), response.status_code
 
 
-def test_a_50_mb_open311_post_gets_an_open311_error_list(client, services, api_key, never_parsed, media):  # noqa: F811
+def test_a_50_mb_open311_post_gets_an_open311_error_list(client, services, api_key, never_parsed, media):
     _key, raw = api_key
     response = client.post("/open311/v2/requests.json", {
         "api_key": raw, "service_code": "manhole-cover", "description": "井" * 100, "lat": "29.401",
