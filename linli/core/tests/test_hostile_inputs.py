@@ -292,7 +292,7 @@ FORMS = {
 
 @pytest.mark.parametrize("text", TEXTS)  # not "kind": a meetings fixture
 @pytest.mark.parametrize(("form", "field"), [(f, x) for f, spec in FORMS.items() for x in spec.fields])
-def test_form_text_fields(request, client, form, field, text):
+def test_form_text_fields(request, db, client, form, field, text):
     """Never a 5xx; refused texts change nothing; script that is kept comes back escaped."""
     cache.clear()  # rate limits of earlier probes
     spec = FORMS[form]
