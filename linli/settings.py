@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "linli.core.middleware.RejectOversizedRequestsMiddleware",
     "linli.core.middleware.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -311,6 +312,10 @@ LINLI_NEAR_DEADLINE_HOURS = int(os.environ.get("LINLI_NEAR_DEADLINE_HOURS", "4")
 # Photos: largest upload accepted, largest image (pixels) decoded, anonymous reports per IP per hour.
 LINLI_PHOTO_MAX_BYTES = int(os.environ.get("LINLI_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 LINLI_PHOTO_MAX_PIXELS = int(os.environ.get("LINLI_PHOTO_MAX_PIXELS", str(25_000_000)))
+# A running background job that shows no progress for this long lost its worker and is reported failed.
+LINLI_JOB_STALE_SECONDS = int(os.environ.get("LINLI_JOB_STALE_SECONDS", "900"))
+# Largest request body of all (three photos and their form): larger ones get a 413 before they are read.
+LINLI_MAX_REQUEST_BYTES = int(os.environ.get("LINLI_MAX_REQUEST_BYTES", str(3 * LINLI_PHOTO_MAX_BYTES + (2 << 20))))
 LINLI_ANONYMOUS_REPORTS_PER_HOUR = int(os.environ.get("LINLI_ANONYMOUS_REPORTS_PER_HOUR", "5"))
 # Signed-in phone reports per account per hour; report photos per account (or address) per day;
 # duplicate look-ups per account (or address) per minute.

@@ -24,7 +24,7 @@ from linli.cases.forms import MAX_DESCRIPTION, MAX_STAFF_DESCRIPTION, validate_c
 from linli.cases.kpis import case_kpis
 from linli.cases.models import Case, CasePhoto, Category, Channel, HandlerLevel
 from linli.cases.permissions import actors_for, available_actions, can_rate, can_take_intake, intake_area_codes
-from linli.cases.photos import save_photo
+from linli.cases.photos import discard_files, save_photo
 from linli.cases.presentation import STAFF_ACTORS, event_label, reporter_of, who
 from linli.cases.services import submit_report, transition
 from linli.cases.workflow import RATEABLE, TRANSITIONS
@@ -379,8 +379,7 @@ def act(case: Case, user, action: str, data: ActionInput, uploads: Sequence = ()
                 saved = [save_photo(case, upload, kind=CasePhoto.Kind.RESULT, user=user) for upload in uploads]
             transition(case, action, user, note=data.note, photos=saved, **params)
     except Exception:
-        for photo in saved:  # the rows were rolled back; drop the files too
-            photo.image.delete(save=False)
+        discard_files(saved)  # the rows were rolled back; drop the files too
         raise
     return get_case(user, case.number)
 

@@ -358,6 +358,8 @@ def recipient_export(request: AuthenticatedRequest) -> HttpResponse:
 
     from openpyxl import Workbook
 
+    from linli.core.xlsx import safe_row
+
     qs = (access.visible_recipients(request.user).filter(active=True)
           .select_related("person__household__unit__building", "area").prefetch_related(
               Prefetch("pairs", queryset=CarePair.objects.active().select_related("carer", "team")))
@@ -369,9 +371,10 @@ def recipient_export(request: AuthenticatedRequest) -> HttpResponse:
                   _("Reason for the risk level"), _("Family doctor"), _("Carers")])
     for r in qs:
         p = r.person
-        sheet.append([p.name, r.area.name, str(p.household) if p.household_id else "", p.masked_mobile,
-                      "、".join(r.category_labels()), r.get_risk_display(), r.risk_reason, r.family_doctor,
-                      "、".join((x.carer.name if x.carer_id else x.team.name) for x in r.pairs.all())])
+        sheet.append(safe_row(sheet, [
+            p.name, r.area.name, str(p.household) if p.household_id else "", p.masked_mobile,
+            "、".join(r.category_labels()), r.get_risk_display(), r.risk_reason, r.family_doctor,
+            "、".join((x.carer.name if x.carer_id else x.team.name) for x in r.pairs.all())]))
     out = BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from linli.core import roles
 from linli.core.codes import ancestor_codes
 from linli.core.models import User
+from linli.core.text import markdown_text
 from linli.people.models import RoleAssignment
 
 from .models import Case, CaseEvent, HandlerLevel, Message, Webhook
@@ -85,7 +86,8 @@ def webhooks_for(case: Case) -> QuerySet[Webhook]:
 
 def payload(hook: Webhook, case: Case, text: str) -> dict:
     """WeCom and DingTalk group robots both take markdown; no personal data goes out."""
-    lines = [f"**{text}**", _("Grid: %(grid)s") % {"grid": case.area.name}]
+    text = markdown_text(text)  # a category or grid name is shown, never run, by the robot
+    lines = [f"**{text}**", _("Grid: %(grid)s") % {"grid": markdown_text(case.area.name)}]
     if case.resolve_due:
         lines.append(_("Due: %(due)s") % {"due": f"{timezone.localtime(case.resolve_due):%Y-%m-%d %H:%M}"})
     body = "\n\n".join(lines)

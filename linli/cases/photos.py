@@ -14,6 +14,7 @@ import logging
 import math
 import uuid
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,7 +204,12 @@ def save_photo(case: Case, upload: UploadedFile | CheckedImage, *, kind: str,
     photo = CasePhoto(uuid=uuid.uuid4(), case=case, kind=kind, width=checked.width, height=checked.height,
                       gps_lat=checked.gps[0] if checked.gps else None,
                       gps_lng=checked.gps[1] if checked.gps else None)
-    photo.image.save(f"{photo.uuid}.jpg", ContentFile(checked.data), save=False)
+    name = f"{photo.uuid}.jpg"
+    try:
+        photo.image.save(name, ContentFile(checked.data), save=False)
+    except OSError:  # the disk is full: the storage may have left part of the file behind
+        photo.image.storage.delete(photo.image.field.generate_filename(photo, name))
+        raise
     photo.save()
     log.info("case %s: %s photo %s added by user %s", case.number, kind, photo.uuid, getattr(user, "pk", None))
     from .tasks import make_thumbnail
@@ -211,6 +217,12 @@ def save_photo(case: Case, upload: UploadedFile | CheckedImage, *, kind: str,
     photo_id = photo.pk
     transaction.on_commit(lambda: make_thumbnail(photo_id))
     return photo
+
+
+def discard_files(photos: Iterable[CasePhoto]) -> None:
+    """Delete the files of photos whose rows were rolled back (a later photo or step failed)."""
+    for photo in photos:
+        photo.image.delete(save=False)
 
 
 def build_thumbnail(photo: CasePhoto) -> None:

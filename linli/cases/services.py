@@ -46,7 +46,15 @@ from .models import (
 )
 from .notify import after_commit
 from .permissions import actors_for, anonymous_allowed
-from .photos import MAX_REPORT_PHOTOS, CheckedImage, ProbedImage, finish_image, probe_upload, save_photo
+from .photos import (
+    MAX_REPORT_PHOTOS,
+    CheckedImage,
+    ProbedImage,
+    discard_files,
+    finish_image,
+    probe_upload,
+    save_photo,
+)
 from .workflow import TRANSITIONS, Actor, AtMeeting
 from .worktime import WorkCalendar
 
@@ -363,18 +371,23 @@ def submit_report(*, user: UserLike, category: Category, description: str, locat
     staff_channel = channel != Channel.H5
     signed_user = user if isinstance(user, User) else None
     reporter = signed_user if channel in (Channel.H5, Channel.PATROL) else None
-    with transaction.atomic():
-        data: dict[str, Any] = {"location": place.source}
-        if staff_channel:
-            data["entered_by"] = user.pk
-        if not signed_in:
-            data["anonymous"] = True
-        case = file_case(category=category, channel=channel, description=description, reporter=reporter,
-                         lat=place.lat, lng=place.lng, area=place.area, address=address,
-                         client_token=client_token, caller_name=caller_name, callback_phone=callback_phone,
-                         channel_ref=channel_ref, actor=signed_user, event_data=data)
-        for photo in photos:
-            save_photo(case, photo, kind=CasePhoto.Kind.REPORT, user=signed_user)
+    saved: list[CasePhoto] = []
+    try:
+        with transaction.atomic():
+            data: dict[str, Any] = {"location": place.source}
+            if staff_channel:
+                data["entered_by"] = user.pk
+            if not signed_in:
+                data["anonymous"] = True
+            case = file_case(category=category, channel=channel, description=description, reporter=reporter,
+                             lat=place.lat, lng=place.lng, area=place.area, address=address,
+                             client_token=client_token, caller_name=caller_name, callback_phone=callback_phone,
+                             channel_ref=channel_ref, actor=signed_user, event_data=data)
+            for photo in photos:
+                saved.append(save_photo(case, photo, kind=CasePhoto.Kind.REPORT, user=signed_user))
+    except Exception:
+        discard_files(saved)  # the rows were rolled back (a full disk, say): no file without its row
+        raise
     if not signed_in:
         limits.count_rate(anonymous_ip or "unknown")
     limits.count_report(user, who, len(photos), limited=limited)

@@ -1,4 +1,8 @@
-"""Requests carrying control characters are refused before any view sees them.
+"""Requests carrying control characters, or bodies larger than any form takes, are refused before any view
+sees them.
+
+A body over ``LINLI_MAX_REQUEST_BYTES`` (three photos and the form around them) gets a 413 from its
+``Content-Length`` alone: nothing of it is read, parsed or written to a temporary file.
 
 PostgreSQL cannot store or compare text containing NUL (0x00); the other C0 controls (except tab and
 newlines) make an XML feed not well-formed and colour terminals.  Nothing legitimate sends one, in a
@@ -8,6 +12,7 @@ URL, a query string, a form field or a JSON body (where ``"\\u001b"`` is the sam
 from __future__ import annotations
 
 import json
+from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -41,20 +46,54 @@ def has_control_characters(request: HttpRequest) -> bool:
                                                          else source.items()))
 
 
+def refusal(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    """The error in the shape the caller reads: Open311's list of errors (XML for a ``.xml`` URL), the JSON
+    API's detail, or text."""
+    if request.path.startswith("/open311/") and request.path.endswith(".xml"):
+        errors = Element("errors")
+        error = SubElement(errors, "error")
+        SubElement(error, "code").text, SubElement(error, "description").text = str(status), message
+        body, kind = '<?xml version="1.0" encoding="utf-8"?>' + tostring(errors, encoding="unicode"), "text/xml"
+    elif request.path.startswith("/open311/"):
+        body, kind = json.dumps([{"code": status, "description": message}], ensure_ascii=False), "application/json"
+    elif request.path.startswith("/api/"):
+        body, kind = json.dumps({"detail": message}, ensure_ascii=False), "application/json"
+    else:
+        body, kind = message, "text/plain"
+    return HttpResponse(body, status=status, content_type=f"{kind}; charset=utf-8")
+
+
+def max_request_bytes() -> int:
+    return int(getattr(settings, "LINLI_MAX_REQUEST_BYTES", 32 * 1024 * 1024))
+
+
+class RejectOversizedRequestsMiddleware:
+    """413 for a body declared larger than ``LINLI_MAX_REQUEST_BYTES``, before a byte of it is read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = max_request_bytes()
+        if length > limit:
+            message = _("The upload is too large (at most %(mb)d MB in one request); send smaller or fewer photos.") \
+                % {"mb": limit // (1024 * 1024)}
+            return refusal(request, message, status=413)
+        return self.get_response(request)
+
+
 class RejectControlCharactersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if has_control_characters(request):
-            message = _("The request contains a control character (such as NUL or ESC), which is never valid here.")
-            if request.path.startswith("/open311/"):
-                body, kind = json.dumps([{"code": 400, "description": message}], ensure_ascii=False), "application/json"
-            elif request.path.startswith("/api/"):
-                body, kind = json.dumps({"detail": message}, ensure_ascii=False), "application/json"
-            else:
-                body, kind = message, "text/plain"
-            return HttpResponse(body, status=400, content_type=f"{kind}; charset=utf-8")
+            return refusal(request, _("The request contains a control character (such as NUL or ESC), which is "
+                                      "never valid here."))
         return self.get_response(request)
 
 

@@ -40,6 +40,19 @@ def xml_text(value: str) -> str:
     return _XML_INVALID_RE.sub("", value)
 
 
+# Group robots (WeCom, DingTalk) render markdown and a few HTML tags (<font>): a name typed as
+# "<font color=…>" or "[点我](http://…)" would style the message or add a link.  Their full-width
+# twins read the same to a person and mean nothing to the renderer.
+_MARKDOWN_TWINS = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "*": "＊", "_": "＿", "`": "｀",
+                                 "#": "＃", "\\": "＼"})
+_LINE_BREAKS_RE = re.compile(r"[\r\n\t\u2028\u2029]+")
+
+
+def markdown_text(value: str) -> str:
+    """``value`` as plain text inside a robot's markdown: one line, no markup, no link, no control characters."""
+    return _LINE_BREAKS_RE.sub(" ", xml_text(value)).translate(_MARKDOWN_TWINS).strip()
+
+
 _DIGITS_RE = re.compile(r"(\d+)")
 
 

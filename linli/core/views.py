@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import sys
 
 from django.db import InterfaceError, OperationalError, connection
@@ -9,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import cache_control, never_cache
 from huey.contrib.djhuey import HUEY
+
+from .middleware import refusal
 
 
 @never_cache
@@ -45,17 +48,22 @@ def database_unavailable(exc: BaseException | None) -> bool:
     return isinstance(exc, OperationalError) and any(m in str(exc).lower() for m in UNAVAILABLE_MARKERS)
 
 
+def storage_full(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the disk (or the quota) is full: writing a photo may succeed once space is freed."""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """``handler500``: a retryable 503 when the database is busy or away, else Django's own 500 page."""
-    if not database_unavailable(sys.exc_info()[1]):
-        return defaults.server_error(request)
-    message = _("The database is busy or unavailable for a moment. Nothing was changed; please try again.")
-    if request.path.startswith("/open311/"):
-        response: HttpResponse = JsonResponse([{"code": 503, "description": message}], safe=False, status=503)
-    elif request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message}, status=503)
+    """``handler500``: a retryable 503 when the database is busy or away or the disk is full (the request's
+    transaction was rolled back), else Django's own 500 page."""
+    exc = sys.exc_info()[1]
+    if database_unavailable(exc):
+        message = _("The database is busy or unavailable for a moment. Nothing was changed; please try again.")
+    elif storage_full(exc):
+        message = _("The server's storage is full, so nothing was saved. Please try again later.")
     else:
-        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        return defaults.server_error(request)
+    response = refusal(request, message, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

@@ -8,15 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from linli.core.xlsx import safe_row
+
 from .models import AgendaItem
 
 EXPORT_MAX = 20_000
-
-
-def _safe(value) -> str:
-    """Text that a spreadsheet will not read as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def series_items_xlsx(series, items) -> bytes:
@@ -31,12 +27,12 @@ def series_items_xlsx(series, items) -> bytes:
         if case is not None:
             handler = (case.handler_department.name if case.handler_department_id
                        else case.handler_area.name if case.handler_area_id else "")
-        ws.append([
-            timezone.localtime(item.meeting.starts_at).strftime("%Y-%m-%d"), _safe(item.meeting.title),
-            item.position, _safe(item.title), item.get_source_display(),
-            item.get_outcome_display() if item.outcome else _("No outcome yet"), _safe(item.outcome_note),
+        ws.append(safe_row(ws, [
+            timezone.localtime(item.meeting.starts_at).strftime("%Y-%m-%d"), item.meeting.title,
+            item.position, item.title, item.get_source_display(),
+            item.get_outcome_display() if item.outcome else _("No outcome yet"), item.outcome_note or "",
             item.deadline.isoformat() if item.deadline else "", case.number if case else "",
-            case.get_status_display() if case else "", _safe(handler)])
+            case.get_status_display() if case else "", handler]))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from linli.core import jobs
 from linli.core.models import Job
 
 from .excel import ImportReport, RowError, import_people_file
@@ -33,11 +34,11 @@ def import_dir() -> Path:
 def run_import_job(job_id: int) -> Job:
     """Run the import a job describes, keeping ``job.done`` up to date, and delete the uploaded file."""
     job = Job.objects.select_related("created_by").get(pk=job_id, kind=IMPORT_KIND)
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    jobs.start(job.pk)
     path = Path(settings.MEDIA_ROOT) / job.params["path"]
 
     def progress(done: int, total: int) -> None:
-        Job.objects.filter(pk=job.pk).update(done=done, total=total)
+        jobs.progress(job.pk, done, total)
 
     try:
         report = import_people_file(path, user=job.created_by, dry_run=False, progress=progress)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from linli.core.models import UserLike
 from linli.core.scope import scope_for, scoped
+from linli.core.xlsx import safe_cell, text_cell
 
 from .models import Account, Redemption, Transfer
 
@@ -145,21 +145,6 @@ def _redemption_of(t: Transfer) -> Redemption | None:
 
 # ---- Excel ----------------------------------------------------------------------------------------------
 
-def _text(value: object) -> str:
-    text: str = ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
-    return text
-
-
-def _cell(sheet: Any, value: object) -> object:
-    if isinstance(value, str):
-        value = _text(value)
-        if value[:1] in ("=", "+", "-", "@"):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # stays text: no formula injection
-            return cell
-    return value
-
-
 def archive_rows(account: Account) -> Iterator[tuple[Transfer, int, int]]:
     """All movements oldest first, with the running balance (for the export)."""
     balance = 0
@@ -175,7 +160,7 @@ def archive_workbook(person: Person, account: Account | None) -> bytes:
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet(_("Points archive"))
     bold = Font(bold=True)
-    title = WriteOnlyCell(sheet, value=_text(_("Points archive of %(name)s") % {"name": person.name}))
+    title = text_cell(sheet, _("Points archive of %(name)s") % {"name": person.name})
     title.font = bold
     sheet.append([title])
     headers = [_("Time"), _("Source"), _("Reason"), _("Source reference"), _("Points in"), _("Points out"),
@@ -191,8 +176,9 @@ def archive_workbook(person: Person, account: Account | None) -> bytes:
             who = t.created_by.get_full_name() or t.created_by.username if t.created_by else ""
             sheet.append([
                 timezone.localtime(t.at).replace(tzinfo=None),
-                _cell(sheet, t.get_source_display()), _cell(sheet, t.reason), _cell(sheet, t.source_ref),
-                delta if delta > 0 else None, -delta if delta < 0 else None, balance, _cell(sheet, who),
+                safe_cell(sheet, t.get_source_display()), safe_cell(sheet, t.reason or ""),
+                safe_cell(sheet, t.source_ref or ""), delta if delta > 0 else None, -delta if delta < 0 else None,
+                balance, safe_cell(sheet, who),
             ])
     out = io.BytesIO()
     wb.save(out)

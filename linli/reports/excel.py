@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from linli.core.xlsx import safe_row
+
 from .figures import KPI_FIELDS, Dashboard
 
 Cell = str | int | float | None
@@ -29,7 +31,7 @@ def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Cell]])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append(safe_row(ws, row))
     ws.freeze_panes = "A2"
     for i, header in enumerate(headers, start=1):
         longest = max([len(str(header))] + [len(str(r[i - 1])) for r in rows if r[i - 1] is not None])

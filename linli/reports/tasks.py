@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
+from linli.core import jobs
 from linli.core.models import Job
 from linli.places.models import Area, Department
 
@@ -36,10 +37,10 @@ def unit_of(params: dict) -> Area | Department:
 def run_monthly_job(job_id: int) -> Job:
     """Compute the unit's month and write its workbook, keeping ``job.done`` (sheets written) up to date."""
     job = Job.objects.get(pk=job_id, kind=MONTHLY_KIND)
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    jobs.start(job.pk)
 
     def progress(done: int, total: int) -> None:
-        Job.objects.filter(pk=job.pk).update(done=done, total=total)
+        jobs.progress(job.pk, done, total)
 
     try:
         unit = unit_of(job.params)

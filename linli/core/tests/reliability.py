@@ -16,7 +16,7 @@ REPORTS = Path(__file__).resolve().parents[3] / "reports"
 FRAGMENTS = REPORTS / ".reliability"
 SECTIONS = {
     "scope": "URLs × roles checked (inside and outside scope, GET and POST)",
-    "hostile": "Hostile inputs tried (person and contribution forms, JSON case API)",
+    "hostile": "Hostile inputs tried (forms, uploads, JSON API, Open311, Excel exports, webhooks)",
     "faults": "Faults injected",
 }
 _tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))

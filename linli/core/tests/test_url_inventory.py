@@ -180,7 +180,8 @@ def test_the_admin_is_guarded_by_its_own_tests():
 
 # Object URLs whose app has no outside-scope test naming them yet (found by the test below): to be written
 # in those apps; each xfails until it has one, then fails here as a reminder to take it off this list.
-APP_GAPS = {"volunteering:confirm_hours"}
+# None left: a new APP URL goes here only while its app's test is being written.
+APP_GAPS: set[str] = set()
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="no test yet"))

@@ -10,11 +10,11 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 import linli.people.excel as limits
+from linli.core.xlsx import safe_cell
 
 from ..models import Person, RoleAssignment
 from .columns import (
@@ -48,22 +48,6 @@ from .columns import (
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 MASK_NOTE = "导出文件中的身份证号和手机号已脱敏（部分以 * 显示）。重新导入时保留“系统编号”列即可保持原号码不变。"
-
-
-def _safe(value: Any) -> Any:
-    """Cell value safe for Excel: no control characters, and text is never taken as a formula."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def _cell(sheet, value: Any) -> Any:
-    value = _safe(value)
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # "=cmd|…" stays text: no formula injection
-        return cell
-    return value
 
 
 def _header_cells(sheet, headers: list[str], notes: dict[str, str]) -> list[WriteOnlyCell]:
@@ -148,7 +132,7 @@ def export_people(qs: QuerySet) -> bytes:
     sheet.freeze_panes = "A2"
     sheet.append(_header_cells(sheet, headers, notes))
     for person in export_queryset(qs).iterator(chunk_size=EXPORT_CHUNK):
-        sheet.append([_date_cell(sheet, value) if isinstance(value, dt.date) else _cell(sheet, value)
+        sheet.append([_date_cell(sheet, value) if isinstance(value, dt.date) else safe_cell(sheet, value)
                       for value in _person_row(person)])
     info = workbook.create_sheet("说明")
     info.append(["说明"])
@@ -173,7 +157,7 @@ def template_workbook() -> bytes:
     example = {NAME: "张三", GENDER: "男", BIRTH: "1990-03-07", ID_NUMBER: "", MOBILE: "13800000000",
                AREA: "500113001001001", BUILDING: "1栋", UNIT: "1", DOOR: "101", CATEGORY: "外卖配送员",
                PLATFORM: "美团", EMPLOYER: "某配送站", INJURY: "是", PARTY: "积极分子", NOTE: "示例行，导入前请删除"}
-    sheet.append([_cell(sheet, example[c]) for c in COLUMNS])
+    sheet.append([safe_cell(sheet, example[c]) for c in COLUMNS])
     info = workbook.create_sheet("说明")
     for line in [
         "第一行为列标题，列的顺序可以调整；“姓名”为必填列。",
