@@ -99,6 +99,41 @@ def test_post_queries_do_not_grow_with_the_rows(client, services, tree, api_key)
     assert _post_queries(client, raw) == few <= 24
 
 
+@pytest.mark.parametrize("params", [
+    {}, {"status": "open"}, {"status": "closed"}, {"status": "open,closed"}, {"service_code": "manhole-cover"},
+    {"service_code": "street-lamp,manhole-cover,street-lamp"}, {"page_size": "3"},
+])
+@pytest.mark.parametrize("with_notes", [False, True])
+def test_the_prepared_list_answers_what_the_orm_query_does(services, tree, params, with_notes):
+    from linli.open311 import services as open311
+
+    cases = many_cases(services[0], tree.g1, 8)
+    Case.objects.filter(pk__in=[c.pk for c in cases[:3]]).update(status="closed", closed_at=timezone.now())
+    Case.objects.filter(pk=cases[3].pk).update(public_hidden=True)
+    page = open311.find_requests(params, with_notes=with_notes)
+    end = timezone.now()
+    codes = list(dict.fromkeys(filter(None, params.get("service_code", "").split(","))))
+    status = params.get("status", "all") if "," not in params.get("status", "") else "all"
+    expected = list(open311._page_query(with_notes=with_notes, size=100, paged=False, status=status,
+                                        start=end - dt.timedelta(days=90), end=end, codes=codes))
+    assert page.rows == expected[: len(page.rows)] and page.rows
+    assert all(r["created_at"].tzinfo is not None for r in page.rows)
+    again = open311.find_requests({**params, "page": page.next_token} if page.next_token else params,
+                                  with_notes=with_notes)  # the next page, or the same one from the prepared copy
+    assert again.rows == (expected[len(page.rows):] if page.next_token else page.rows)[: len(again.rows)]
+
+
+def test_the_prepared_detail_and_id_list_answer_what_the_orm_does(services, tree):
+    from linli.open311 import services as open311
+
+    cases = many_cases(services[0], tree.g1, 4)
+    orm = {r["number"]: r for r in open311.request_rows(Case.objects.all(), with_notes=True)}
+    assert open311.get_request(cases[1].number, with_notes=True) == orm[cases[1].number]
+    numbers = f"{cases[0].number},{cases[2].number},{cases[0].number},nope"
+    assert open311.find_requests({"service_request_id": numbers}, with_notes=True).rows == [
+        orm[cases[2].number], orm[cases[0].number]]
+
+
 # --- the list: bounded pages in keyset order ---------------------------------------------------
 
 def test_pages_follow_the_link_header_without_gaps_or_repeats(client, services, tree):
