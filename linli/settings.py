@@ -238,7 +238,7 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "linli.core.queue.SqliteHuey",  # synchronous=NORMAL: no fsync per enqueue
         "name": "linli",
         "filename": str(LINLI_HOME / "huey.sqlite3"),
         "immediate": False,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -32,6 +33,7 @@ from linli.core.prepared import Prepared, PreparedCache
 from linli.core.scope import Scope
 from linli.places.models import Area, AreaLevel
 
+from . import catalogue
 from .models import ApiKey, Datatype, Open311Request, StreetOpen311Settings
 
 DEFAULT_WINDOW_DAYS = 90
@@ -372,6 +374,7 @@ def _attributes(category: Category, answers: Mapping[str, list[str]]) -> dict:
     return result
 
 
+_WRITE_LOCK = threading.Lock()
 CLIENT_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -398,7 +401,8 @@ def _submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, lis
             client_key: str) -> Submitted:
     """File a POSTed request (or hold it for review when its street asks for that)."""
     code = (params.get("service_code") or "").strip()
-    category = service_categories().filter(code=code).first() if code else None
+    category = catalogue.kept(("category", code), lambda: service_categories().select_related("department")
+                              .filter(code=code).first()) if code else None
     if category is None:
         raise Open311Error(400, _("service_code is missing or unknown."))
     lat, lng = _float(params, "lat"), _float(params, "long")
@@ -453,7 +457,10 @@ def _submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, lis
                              client_key=client_key)
     review = StreetOpen311Settings.objects.filter(street=street, review_before_filing=True).exists()
     try:
-        with transaction.atomic():  # one write transaction: the case (number, row, event), then this request
+        # One write transaction: the case (number, row, event), then this request.  The threads of this
+        # process queue for it here, woken at once, rather than in SQLite's busy handler, which sleeps up
+        # to 100 ms between tries and makes the slowest writes wait for the lock long after it is free.
+        with _WRITE_LOCK, transaction.atomic():
             case = None if review else file_request(request, category=category, area=area, save=False)
             request.save()
     except IntegrityError:

@@ -96,7 +96,9 @@ def test_post_queries_do_not_grow_with_the_rows(client, services, tree, api_key)
     _post_queries(client, raw)  # the first one also writes the key's last_used_at and starts the day's counter
     few = _post_queries(client, raw)
     many_cases(services[0], tree.g2, 50)
-    assert _post_queries(client, raw) == few <= 24
+    # The key, the street's review setting, then in the write transaction the retry check, the day's number
+    # (one upsert), the holidays' stamp and three inserts, with their savepoints.  No area or category reads.
+    assert _post_queries(client, raw) == few <= 16, few
 
 
 @pytest.mark.parametrize("params", [
