@@ -267,3 +267,52 @@ def test_a_revoked_key_is_refused_at_once(client, services, api_key):
     key.revoke()
     assert client.post(f"{BASE}/requests.json", {"api_key": raw, "service_code": "manhole-cover",
                                                  "address_string": "x"}).status_code == 403
+
+
+# --- the WSGI application: read-only Open311 calls on the shorter middleware stack -------------
+
+def _wsgi(method: str, path: str, **headers) -> tuple[str, dict, bytes]:
+    from wsgiref.util import setup_testing_defaults
+
+    from django.core import signals
+    from django.db import close_old_connections
+
+    from linli.wsgi import application
+
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "HTTP_HOST": "testserver", **headers}
+    setup_testing_defaults(environ)
+    answer: dict = {}
+    signals.request_started.disconnect(close_old_connections)  # keep the test's transaction open
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, lambda status, head: answer.update(status=status, head=dict(head))))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return answer["status"], answer["head"], body
+
+
+def test_a_read_only_call_takes_the_short_stack_with_the_security_headers(services, tree):
+    import linli.wsgi
+
+    status, head, body = _wsgi("GET", f"{BASE}/services.json", HTTP_COOKIE="sessionid=whatever")
+    assert status.startswith("200") and b"manhole-cover" in body
+    assert head["X-Content-Type-Options"] == "nosniff" and head["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in head and "Permissions-Policy" in head
+    assert "Set-Cookie" not in head and "Cookie" not in head.get("Vary", "")
+    status, head, body = _wsgi("GET", f"{BASE}/requests/nope.json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert status.startswith("404") and "服务请求" in body.decode()  # the language still follows the client
+    assert _wsgi("GET", f"{BASE}/requests.json", QUERY_STRING="a=%01")[0].startswith("400")  # control characters
+    handlers = {type(m).__name__ for m in _chain(linli.wsgi.api)}
+    assert "SessionMiddleware" not in handlers and "CSPMiddleware" in handlers
+    assert "SessionMiddleware" in {type(m).__name__ for m in _chain(linli.wsgi.web)}
+
+
+def _chain(handler) -> list:
+    """The middleware instances of a handler, outermost first."""
+    found, node = [], handler._middleware_chain
+    while node is not None:
+        inner = getattr(node, "__wrapped__", node)
+        found.append(inner)
+        node = getattr(inner, "get_response", None)
+    return found
