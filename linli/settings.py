@@ -100,7 +100,7 @@ MIDDLEWARE = [
 LINLI_API_PATHS = ("/open311/",)
 LINLI_API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "linli.core.middleware.ApiContentSecurityPolicyMiddleware",  # default-src 'none' (JSON and XML only)
     "linli.core.middleware.RejectControlCharactersMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

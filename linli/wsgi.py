@@ -1,9 +1,10 @@
 """The WSGI application: Django's handler, and a lighter one for the read-only calls of the open APIs.
 
 A GET or HEAD under ``LINLI_API_PATHS`` (Open311) goes through ``LINLI_API_MIDDLEWARE``: the security
-headers and checks, the language, nothing else.  Such a call never has a user, a session, a form or a
-write to audit, so the session, CSRF, authentication, messages, audit, htmx and history middleware
-only cost it time (a third of what a small answer costs).  Every other request takes ``MIDDLEWARE``.
+headers (a fixed ``default-src 'none'`` policy) and checks, the language, nothing else.  Such a call
+never has a user, a session, a form or a write to audit, so the session, CSRF, authentication,
+messages, audit, htmx and history middleware only cost it time (a third of what a small answer
+costs).  Every other request takes ``MIDDLEWARE``.
 """
 
 import os
