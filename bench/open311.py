@@ -6,8 +6,11 @@ to measure "before"), in a throwaway LINLI_HOME: migrate, load the demo, grow th
 ``server_commands``: gthread, ``--workers`` × 4 threads) twice on the same settings: once serving
 Linli, once serving Linli plus ``/bench/ping`` (a one-line view behind the same middleware).  Rounds
 are interleaved: each endpoint with ``wrk`` (1 thread × ``--connections``), then the one-line view.
-The rate limits are raised through their settings so that no call is refused.  Writes a Markdown
-table to ``bench/RESULTS.md`` (``--out``).  Not part of the test suite.
+The rate limits are raised through their settings so that no call is refused.  Besides wrk's rate and
+latency it reads the CPU time the server's processes used during each round (``/proc``, the workers and
+the master's reaped children), so that a figure can be compared on a machine shared with other work:
+the rate follows the load of the machine, the CPU milliseconds per request much less.  Replaces its
+own section of ``bench/RESULTS.md`` (``--out``) and leaves the others.  Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, 4 threads each (2)")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    parser.add_argument("--home", help="a LINLI_HOME to prepare once and keep (default: a throwaway one)")
     return parser.parse_args(argv)
 
 
@@ -124,20 +128,40 @@ def stop(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+def group_cpu(leader: int) -> float:
+    """CPU seconds used so far by the processes of the group ``leader`` leads (the reaped ones too)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == leader:  # fields[0] is the state: pgrp is the 5th field of stat
+            used = int(fields[11]) + int(fields[12])  # utime, stime
+            if int(stat.parent.name) == leader:
+                used += int(fields[13]) + int(fields[14])  # cutime, cstime: workers that ended
+            total += used / tick
+    return total
+
+
 LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
 
-def wrk(url: str, seconds: int, connections: int, lua: str | None = None) -> dict[str, float]:
+def wrk(url: str, seconds: int, connections: int, lua: str | None = None, server: int = 0) -> dict[str, float]:
+    """One wrk round: rate, p50/p99, non-2xx, and the CPU ms per request of the server group ``server``."""
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if lua:
         argv[1:1] = ["-s", lua]
+    cpu = group_cpu(server) if server else 0.0
     text = subprocess.run(argv, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    cpu = group_cpu(server) - cpu if server else 0.0
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    count = int(re.search(r"(\d+) requests in", text).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     lat = {p: float(v) * scale[u] for p, v, u in LATENCY.findall(text)}
     return {"rps": rate, "p50": lat.get("50", 0.0), "p99": lat.get("99", 0.0),
-            "errors": float(errors.group(1)) if errors else 0.0}
+            "errors": float(errors.group(1)) if errors else 0.0, "cpu": 1000 * cpu / max(count, 1)}
 
 
 def post_script(info: dict[str, str], folder: str) -> str:
@@ -152,7 +176,7 @@ def post_script(info: dict[str, str], folder: str) -> str:
 
 def measure(label: str, code: Path, rows_list: list[int], args: argparse.Namespace) -> list[dict]:
     results: list[dict] = []
-    home = tempfile.mkdtemp(prefix=f"linli-o311-{label}-")
+    home = args.home or tempfile.mkdtemp(prefix=f"linli-o311-{label}-")
     try:
         for rows in rows_list:
             info = prepare(code, home, rows)
@@ -173,35 +197,56 @@ def measure(label: str, code: Path, rows_list: list[int], args: argparse.Namespa
                 for _ in range(args.rounds):
                     for name in ENDPOINTS:
                         samples[name].append(wrk(urls[name], args.seconds, args.connections,
-                                                 lua if name.startswith("POST") else None))
+                                                 lua if name.startswith("POST") else None, servers[0].pid))
                         print(f"  {label} {info['rows']} rows {name}: {samples[name][-1]}", file=sys.stderr)
-                    samples["one-line view"].append(wrk(ping, args.seconds, args.connections))
+                    samples["one-line view"].append(wrk(ping, args.seconds, args.connections, None, servers[1].pid))
                     print(f"  {label} one-line: {samples['one-line view'][-1]}", file=sys.stderr)
                 ceiling = max(s["rps"] for s in samples["one-line view"])
+                ceiling_cpu = min(s["cpu"] for s in samples["one-line view"])
                 for name, runs in samples.items():
                     results.append({"code": label, "rows": info["rows"], "endpoint": name, "ceiling": ceiling,
+                                    "ceiling_cpu": ceiling_cpu,
                                     **{k: sum(r[k] for r in runs) / len(runs) for k in runs[0]}})
             finally:
                 for proc in servers:
                     stop(proc)
     finally:
-        shutil.rmtree(home, ignore_errors=True)
+        if not args.home:
+            shutil.rmtree(home, ignore_errors=True)
     return results
 
 
+BEGIN, END = "<!-- bench.open311 -->", "<!-- /bench.open311 -->"
+
+
 def render(results: list[dict], args: argparse.Namespace) -> str:
+    load, now = os.getloadavg()[0], time.gmtime()
     lines = ["# Open311 against a one-line Django view (SQLite)", "",
              f"`python -m bench.open311`: gunicorn as `linli run` starts it (gthread, {args.workers} workers × 4 "
              f"threads), wrk 1 thread × {args.connections} connections, {args.seconds} s × {args.rounds} "
              f"round(s) per endpoint after a warm-up, interleaved with the one-line view on the same settings "
-             f"and middleware; rate limits raised through their settings; {os.cpu_count()} CPUs, shared.", "",
-             "| code | cases | endpoint | req/s | p50 / p99 ms | × one-line view | non-2xx | target |",
-             "|---|---|---|---|---|---|---|---|"]
+             f"and middleware; rate limits raised through their settings; {time.strftime('%Y-%m-%d %H:%M UTC', now)}, "
+             f"{os.cpu_count()} CPUs shared with other work (load average {load:.1f} at the end). "
+             "CPU ms/req: the server processes' CPU time per answered request (× one-line: the one-line "
+             "view's CPU per request over this one's, the figure the machine's load moves least).", "",
+             "| code | cases | endpoint | req/s | p50 / p99 ms | CPU ms/req | × one-line req/s | × one-line CPU "
+             "| non-2xx | target |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r['code']} | {r['rows']} | {r['endpoint']} | {r['rps']:,.0f} | "
-                     f"{r['p50']:.1f} / {r['p99']:.1f} | {r['rps'] / r['ceiling']:.2f} | {r['errors']:.0f} | "
+                     f"{r['p50']:.1f} / {r['p99']:.1f} | {r['cpu']:.2f} | {r['rps'] / r['ceiling']:.2f} | "
+                     f"{r['ceiling_cpu'] / r['cpu'] if r['cpu'] else 0:.2f} | {r['errors']:.0f} | "
                      f"{TARGETS.get(r['endpoint'], 'the ceiling')} |")
     return "\n".join(lines) + "\n"
+
+
+def replace_section(previous: str, section: str) -> str:
+    """``previous`` with this script's section (between ``BEGIN`` and ``END``) replaced, or added at its end."""
+    block = f"{BEGIN}\n{section}{END}\n"
+    if BEGIN in previous and END in previous:
+        head, _sep, rest = previous.partition(BEGIN)
+        return head + block + rest.partition(END)[2].lstrip("\n")
+    return previous.rstrip("\n") + ("\n\n" if previous.strip() else "") + block
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -212,8 +257,10 @@ def main(argv: list[str] | None = None) -> None:
     results: list[dict] = []
     for label, folder in codes:
         results += measure(label, Path(folder).resolve(), args.rows or [2500], args)
-    Path(args.out).write_text(render(results, args))
-    print(render(results, args))
+    out = Path(args.out)
+    text = render(results, args)
+    out.write_text(replace_section(out.read_text() if out.exists() else "", text))
+    print(text)
 
 
 if __name__ == "__main__":

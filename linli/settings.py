@@ -96,6 +96,19 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# Read-only calls of the open APIs (GET/HEAD under these paths) take this shorter stack (linli/wsgi.py):
+# no session, CSRF, user, messages, audit, htmx or history, which such a call never uses.
+LINLI_API_PATHS = ("/open311/",)
+LINLI_API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "linli.core.middleware.ApiContentSecurityPolicyMiddleware",  # default-src 'none' (JSON and XML only)
+    "linli.core.middleware.RejectControlCharactersMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "linli.core.middleware.PrivateResponsesMiddleware",
+]
+
 ROOT_URLCONF = "linli.urls"
 WSGI_APPLICATION = "linli.wsgi.application"
 
@@ -246,7 +259,7 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "linli.core.queue.SqliteHuey",  # synchronous=NORMAL: no fsync per enqueue
         "name": "linli",
         "filename": str(LINLI_HOME / "huey.sqlite3"),
         "immediate": False,

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -88,12 +88,20 @@ def next_level(case: Case) -> str | None:
     return ESCALATION_ORDER[index + 1] if index + 1 < len(ESCALATION_ORDER) else None
 
 
+def _counter_sql() -> str:
+    q = connection.ops.quote_name
+    table, key, last = q(CaseCounter._meta.db_table), q("key"), q("last")
+    return (f"INSERT INTO {table} ({key}, {last}) VALUES (%s, 1) "  # noqa: S608 - fixed names
+            f"ON CONFLICT ({key}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}")
+
+
 def _next_number(street: Area, day: dt.date) -> str:
+    """The street's next number of a day: one upsert (SQLite 3.35+, PostgreSQL), not a read and two writes."""
     key = f"{street.code}{day:%Y%m%d}"
-    counter, _created = CaseCounter.objects.get_or_create(key=key)
-    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db()
-    return f"{key}{counter.last:04d}"
+    with connection.cursor() as cursor:
+        cursor.execute(_counter_sql(), [key])
+        (last,) = cursor.fetchone()
+    return f"{key}{last:04d}"
 
 
 def suspected_duplicates(category: Category, lat: float | None, lng: float | None,

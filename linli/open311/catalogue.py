@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -21,6 +22,7 @@ from django.db import transaction
 VERSION_KEY = "open311:catalogue:version"
 RECHECK_SECONDS = 1.0
 MAX_AGE_SECONDS = 300.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Rendered:
 
 _lock = threading.Lock()
 _memo: dict[tuple, Rendered] = {}
+_objects: dict[tuple, object] = {}  # rows the catalogue is made of (a POST's category), kept like the answers
 _state = {"version": 0.0, "checked": 0.0, "built": 0.0}
 
 
@@ -52,6 +55,7 @@ def current_version() -> float:
         with _lock:
             if version != _state["version"] or now - _state["built"] >= MAX_AGE_SECONDS:
                 _memo.clear()
+                _objects.clear()
                 _state["version"], _state["built"] = version, now
             _state["checked"] = now
     return _state["version"]
@@ -71,9 +75,22 @@ def rendered(key: tuple, build: Callable[[], tuple[bytes, str]]) -> Rendered:
     return found
 
 
+def kept(key: tuple, load: Callable[[], T | None]) -> T | None:
+    """The object under ``key`` read by ``load()`` once per catalogue version (``None`` is not kept)."""
+    version = current_version()
+    found = _objects.get(key)
+    if found is None:
+        found = load()
+        with _lock:
+            if found is not None and _state["version"] == version:
+                _objects[key] = found
+    return found  # type: ignore[return-value]
+
+
 def _move_version() -> None:
     with _lock:
         _memo.clear()
+        _objects.clear()
         _state["checked"] = 0.0
     cache.set(VERSION_KEY, max(time.time(), float(cache.get(VERSION_KEY) or 0) + 1), None)
 
@@ -88,4 +105,5 @@ def forget() -> None:
     """Drop this process's copies (tests)."""
     with _lock:
         _memo.clear()
+        _objects.clear()
         _state.update(version=0.0, checked=0.0, built=0.0)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import threading
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -27,9 +29,11 @@ from linli.cases.models import Case, CaseEvent, CasePhoto, Category, Status
 from linli.cases.queries import GEOJSON_DECIMALS
 from linli.cases.services import CaseError, file_case
 from linli.core.counters import bump_batched
+from linli.core.prepared import Prepared, PreparedCache
 from linli.core.scope import Scope
 from linli.places.models import Area, AreaLevel
 
+from . import catalogue
 from .models import ApiKey, Datatype, Open311Request, StreetOpen311Settings
 
 DEFAULT_WINDOW_DAYS = 90
@@ -205,47 +209,87 @@ class Page:
     next_token: str | None
 
 
+_PREPARED = PreparedCache()
+_DATETIMES = ("created_at", "updated_at", "closed_at", "accept_due", "resolve_due")
+# Stand-ins the prepared queries are compiled with (values no real call sends).
+_MARK_START, _MARK_END, _MARK_AFTER = (dt.datetime(1971, 1, 1, 0, 0, 0, i, tzinfo=dt.UTC) for i in (1, 2, 3))
+_MARK_PK = -987_654_321
+
+
+def _mark_list(name: str, n: int) -> list[str]:
+    return [f"\x00{name}{i}" for i in range(n)]
+
+
+def _ids_query(*, with_notes: bool, numbers: list[str]) -> QuerySet:
+    return request_rows(Case.objects.filter(public_hidden=False, number__in=numbers).order_by("-created_at", "-id"),
+                        with_notes=with_notes)[:MAX_REQUESTS]
+
+
+def _page_query(*, with_notes: bool, size: int, paged: bool, status: str, start: dt.datetime, end: dt.datetime,
+                codes: list[str], after: dt.datetime | None = None, after_pk: int | None = None) -> QuerySet:
+    qs = Case.objects.filter(public_hidden=False, created_at__gte=start, created_at__lte=end)
+    if paged:
+        qs = qs.filter(created_at__lte=after).exclude(created_at=after, pk__gte=after_pk)
+    if codes:
+        qs = qs.filter(category__code__in=codes)
+    if status == "open":
+        qs = qs.exclude(status__in=CLOSED)
+    elif status == "closed":
+        qs = qs.filter(status__in=CLOSED)
+    return request_rows(qs.order_by("-created_at", "-id"), with_notes=with_notes)[: size + 1]
+
+
 def find_requests(params: Mapping[str, str], *, with_notes: bool = False, now: dt.datetime | None = None) -> Page:
     """One page of the cases a GET requests call asks for, newest first, public ones only.
 
     The spec's window (``start_date``/``end_date``, 90 days by default), cut into pages of ``page_size``
     (100 by default, at most the spec's 1,000) in keyset order (reported time, then id, descending):
     ``page`` is the token of the ``Link: rel="next"`` header of the page before.  ``service_request_id``
-    ignores the other parameters (the spec) and answers up to 1,000 requests at once."""
+    ignores the other parameters (the spec) and answers up to 1,000 requests at once.  The SQL of each
+    shape of call is compiled once per process (``linli.core.prepared``)."""
     now = now or timezone.now()
-    qs = Case.objects.filter(public_hidden=False)
     if ids := params.get("service_request_id"):
-        rows = request_rows(qs.filter(number__in=_split(ids)).order_by("-created_at", "-id"), with_notes=with_notes)
-        return Page(list(rows[:MAX_REQUESTS]), None)
+        numbers = list(dict.fromkeys(_split(ids)))
+        prepared = _PREPARED.get(("ids", with_notes, len(numbers)), lambda: Prepared(
+            partial(_ids_query, with_notes=with_notes), {"numbers": _mark_list("n", len(numbers))}, _DATETIMES))
+        return Page(prepared.rows(numbers=numbers), None)
     size = _page_size(params.get("page_size"))
     end = _parse_date(params["end_date"], "end_date") if params.get("end_date") else now
     start = (_parse_date(params["start_date"], "start_date") if params.get("start_date")
              else end - dt.timedelta(days=DEFAULT_WINDOW_DAYS))
     if start > end:
         raise Open311Error(400, _("start_date is after end_date."))
-    qs = qs.filter(created_at__gte=start, created_at__lte=end)
+    values: dict = {"start": start, "end": end}
+    markers: dict = {"start": _MARK_START, "end": _MARK_END}
     if raw_token := params.get("page"):
-        after, after_pk = _parse_page_token(raw_token)
-        qs = qs.filter(created_at__lte=after).exclude(created_at=after, pk__gte=after_pk)
-    if codes := params.get("service_code"):
-        qs = qs.filter(category__code__in=_split(codes))
-    if status := params.get("status"):
-        wanted = set(_split(status.lower()))
+        values["after"], values["after_pk"] = _parse_page_token(raw_token)
+        markers.update(after=_MARK_AFTER, after_pk=_MARK_PK)
+    values["codes"] = list(dict.fromkeys(_split(params.get("service_code") or "")))
+    markers["codes"] = _mark_list("c", len(values["codes"]))
+    status = "all"
+    if raw_status := params.get("status"):
+        wanted = set(_split(raw_status.lower()))
         if not wanted <= {"open", "closed"}:
             raise Open311Error(400, _("status is open, closed or both (comma separated)."))
-        if wanted == {"open"}:
-            qs = qs.exclude(status__in=CLOSED)
-        elif wanted == {"closed"}:
-            qs = qs.filter(status__in=CLOSED)
-    rows = list(request_rows(qs.order_by("-created_at", "-id"), with_notes=with_notes)[: size + 1])
+        status = wanted.pop() if len(wanted) == 1 else "all"
+    shape = {"with_notes": with_notes, "size": size, "paged": bool(raw_token), "status": status}
+    prepared = _PREPARED.get(("page", *shape.values(), len(values["codes"])), lambda: Prepared(
+        partial(_page_query, **shape), markers, _DATETIMES))
+    rows = prepared.rows(**values)
     return Page(rows[:size], page_token(rows[size - 1]) if len(rows) > size else None)
 
 
+def _one_query(*, with_notes: bool, number: str) -> QuerySet:
+    return request_rows(Case.objects.filter(number=number, public_hidden=False), with_notes=with_notes)[:1]
+
+
 def get_request(number: str, *, with_notes: bool = False) -> dict:
-    row = request_rows(Case.objects.filter(number=number, public_hidden=False), with_notes=with_notes).first()
-    if row is None:
+    prepared = _PREPARED.get(("one", with_notes), lambda: Prepared(
+        partial(_one_query, with_notes=with_notes), {"number": "\x00number"}, _DATETIMES))
+    found = prepared.rows(number=number)
+    if not found:
         raise Open311Error(404, _("No service request %(id)s.") % {"id": number})
-    return row
+    return found[0]
 
 
 # --- creating requests ------------------------------------------------------------------------
@@ -330,6 +374,7 @@ def _attributes(category: Category, answers: Mapping[str, list[str]]) -> dict:
     return result
 
 
+_WRITE_LOCK = threading.Lock()
 CLIENT_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -356,7 +401,8 @@ def _submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, lis
             client_key: str) -> Submitted:
     """File a POSTed request (or hold it for review when its street asks for that)."""
     code = (params.get("service_code") or "").strip()
-    category = service_categories().filter(code=code).first() if code else None
+    category = catalogue.kept(("category", code), lambda: service_categories().select_related("department")
+                              .filter(code=code).first()) if code else None
     if category is None:
         raise Open311Error(400, _("service_code is missing or unknown."))
     lat, lng = _float(params, "lat"), _float(params, "long")
@@ -411,7 +457,10 @@ def _submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, lis
                              client_key=client_key)
     review = StreetOpen311Settings.objects.filter(street=street, review_before_filing=True).exists()
     try:
-        with transaction.atomic():  # one write transaction: the case (number, row, event), then this request
+        # One write transaction: the case (number, row, event), then this request.  The threads of this
+        # process queue for it here, woken at once, rather than in SQLite's busy handler, which sleeps up
+        # to 100 ms between tries and makes the slowest writes wait for the lock long after it is free.
+        with _WRITE_LOCK, transaction.atomic():
             case = None if review else file_request(request, category=category, area=area, save=False)
             request.save()
     except IntegrityError:

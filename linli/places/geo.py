@@ -226,7 +226,7 @@ class _Projection:
 
 
 _GRID_FIELDS = [f.attname for f in Area._meta.concrete_fields if f.attname != "boundary"]
-_CODE = _GRID_FIELDS.index("code")
+_CODE, _ID = _GRID_FIELDS.index("code"), _GRID_FIELDS.index("id")
 
 
 @dataclass(frozen=True)
@@ -235,10 +235,17 @@ class _GridIndex:
     projection: _Projection
     tree: shapely.STRtree
     rows: tuple[tuple, ...]  # field values of each grid (without boundary), in code order
+    above: dict[int, tuple]  # field values of every unit above the grids, by id
 
     def area(self, i: int) -> Area:
-        """A fresh ``Area`` for row ``i``; its boundary is loaded on first access."""
-        return Area.from_db("default", _GRID_FIELDS, self.rows[i])
+        """A fresh ``Area`` for row ``i`` with fresh parents up to the district attached (``ancestor()``
+        and ``parent`` run no query); boundaries are loaded on first access."""
+        grid = node = Area.from_db("default", _GRID_FIELDS, self.rows[i])
+        while node.parent_id is not None and (row := self.above.get(node.parent_id)) is not None:
+            parent = Area.from_db("default", _GRID_FIELDS, row)
+            node.parent = parent
+            node = parent
+        return grid
 
 
 _index: _GridIndex | None = None
@@ -248,16 +255,16 @@ _lock = threading.Lock()
 
 def _stamp_sql() -> str:
     q = connection.ops.quote_name
-    return (f"SELECT COUNT(*), MAX({q('updated_at')}) FROM {q(Area._meta.db_table)} "  # noqa: S608 - fixed names
-            f"WHERE {q('level')} = %s")
+    return f"SELECT COUNT(*), MAX({q('updated_at')}) FROM {q(Area._meta.db_table)}"  # noqa: S608 - fixed names
 
 
 def _stamp() -> tuple:
-    """(number of grids, latest ``updated_at``): one small aggregate query.
+    """(number of units, latest ``updated_at``) of all units (the index keeps the grids' parents too): one
+    small aggregate query.
 
     Plain SQL on purpose: through the ORM the same query costs ~15 times more, and it runs on every call."""
     with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql(), [AreaLevel.GRID.value])
+        cursor.execute(_stamp_sql())
         return tuple(cursor.fetchone())
 
 
@@ -284,7 +291,8 @@ def _build(stamp: tuple) -> _GridIndex:
     else:
         projection = _Projection(0.0, 0.0)
     projected = [projection.geometry(g) for g in geoms]
-    return _GridIndex(stamp, projection, shapely.STRtree(projected), tuple(rows))
+    above = {row[_ID]: row for row in Area.objects.exclude(level=AreaLevel.GRID).values_list(*_GRID_FIELDS)}
+    return _GridIndex(stamp, projection, shapely.STRtree(projected), tuple(rows), above)
 
 
 def grid_index() -> _GridIndex:

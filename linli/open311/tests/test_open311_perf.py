@@ -96,7 +96,45 @@ def test_post_queries_do_not_grow_with_the_rows(client, services, tree, api_key)
     _post_queries(client, raw)  # the first one also writes the key's last_used_at and starts the day's counter
     few = _post_queries(client, raw)
     many_cases(services[0], tree.g2, 50)
-    assert _post_queries(client, raw) == few <= 25  # 24, and the daily case rollup's row (reports)
+    # The key, the street's review setting, then in the write transaction the retry check, the day's number
+    # (one upsert), the holidays' stamp and three inserts, with their savepoints, and the daily case rollup's
+    # row (reports).  No area or category reads.
+    assert _post_queries(client, raw) == few <= 17, few
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"status": "open"}, {"status": "closed"}, {"status": "open,closed"}, {"service_code": "manhole-cover"},
+    {"service_code": "street-lamp,manhole-cover,street-lamp"}, {"page_size": "3"},
+])
+@pytest.mark.parametrize("with_notes", [False, True])
+def test_the_prepared_list_answers_what_the_orm_query_does(services, tree, params, with_notes):
+    from linli.open311 import services as open311
+
+    cases = many_cases(services[0], tree.g1, 8)
+    Case.objects.filter(pk__in=[c.pk for c in cases[:3]]).update(status="closed", closed_at=timezone.now())
+    Case.objects.filter(pk=cases[3].pk).update(public_hidden=True)
+    page = open311.find_requests(params, with_notes=with_notes)
+    end = timezone.now()
+    codes = list(dict.fromkeys(filter(None, params.get("service_code", "").split(","))))
+    status = params.get("status", "all") if "," not in params.get("status", "") else "all"
+    expected = list(open311._page_query(with_notes=with_notes, size=100, paged=False, status=status,
+                                        start=end - dt.timedelta(days=90), end=end, codes=codes))
+    assert page.rows == expected[: len(page.rows)] and page.rows
+    assert all(r["created_at"].tzinfo is not None for r in page.rows)
+    again = open311.find_requests({**params, "page": page.next_token} if page.next_token else params,
+                                  with_notes=with_notes)  # the next page, or the same one from the prepared copy
+    assert again.rows == (expected[len(page.rows):] if page.next_token else page.rows)[: len(again.rows)]
+
+
+def test_the_prepared_detail_and_id_list_answer_what_the_orm_does(services, tree):
+    from linli.open311 import services as open311
+
+    cases = many_cases(services[0], tree.g1, 4)
+    orm = {r["number"]: r for r in open311.request_rows(Case.objects.all(), with_notes=True)}
+    assert open311.get_request(cases[1].number, with_notes=True) == orm[cases[1].number]
+    numbers = f"{cases[0].number},{cases[2].number},{cases[0].number},nope"
+    assert open311.find_requests({"service_request_id": numbers}, with_notes=True).rows == [
+        orm[cases[2].number], orm[cases[0].number]]
 
 
 # --- the list: bounded pages in keyset order ---------------------------------------------------
@@ -230,3 +268,53 @@ def test_a_revoked_key_is_refused_at_once(client, services, api_key):
     key.revoke()
     assert client.post(f"{BASE}/requests.json", {"api_key": raw, "service_code": "manhole-cover",
                                                  "address_string": "x"}).status_code == 403
+
+
+# --- the WSGI application: read-only Open311 calls on the shorter middleware stack -------------
+
+def _wsgi(method: str, path: str, **headers) -> tuple[str, dict, bytes]:
+    from wsgiref.util import setup_testing_defaults
+
+    from django.core import signals
+    from django.db import close_old_connections
+
+    from linli.wsgi import application
+
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "HTTP_HOST": "testserver", **headers}
+    setup_testing_defaults(environ)
+    answer: dict = {}
+    signals.request_started.disconnect(close_old_connections)  # keep the test's transaction open
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, lambda status, head: answer.update(status=status, head=dict(head))))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return answer["status"], answer["head"], body
+
+
+def test_a_read_only_call_takes_the_short_stack_with_the_security_headers(services, tree):
+    import linli.wsgi
+
+    status, head, body = _wsgi("GET", f"{BASE}/services.json", HTTP_COOKIE="sessionid=whatever")
+    assert status.startswith("200") and b"manhole-cover" in body
+    assert head["X-Content-Type-Options"] == "nosniff" and head["X-Frame-Options"] == "DENY"
+    assert head["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert "Permissions-Policy" in head
+    assert "Set-Cookie" not in head and "Cookie" not in head.get("Vary", "")
+    status, head, body = _wsgi("GET", f"{BASE}/requests/nope.json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert status.startswith("404") and "服务请求" in body.decode()  # the language still follows the client
+    assert _wsgi("GET", f"{BASE}/requests.json", QUERY_STRING="a=%01")[0].startswith("400")  # control characters
+    handlers = {type(m).__name__ for m in _chain(linli.wsgi.api)}
+    assert "SessionMiddleware" not in handlers and "CSPMiddleware" not in handlers
+    assert "SessionMiddleware" in {type(m).__name__ for m in _chain(linli.wsgi.web)}
+
+
+def _chain(handler) -> list:
+    """The middleware instances of a handler, outermost first."""
+    found, node = [], handler._middleware_chain
+    while node is not None:
+        inner = getattr(node, "__wrapped__", node)
+        found.append(inner)
+        node = getattr(inner, "get_response", None)
+    return found
