@@ -10,8 +10,22 @@ from .intake_helpers import INSIDE_G1, PASSWORD, jpeg
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_rider_reports_a_manhole_from_the_phone_page(phone_page, live_server, tree, make_user, settings, tmp_path):
+def _fill_report(page, live_server, photo, timeout: float = 30_000) -> None:
+    """Sign the rider in and fill the 随手拍 form inside grid g1 with one photo (shown once it is read)."""
     from linli.core.tests.browser import sign_in
+
+    sign_in(page, live_server, "rider-demo", PASSWORD, "/cases/report/")
+    page.goto(f"{live_server.url}/cases/report/")
+    page.select_option("#id_category", str(Category.objects.get(code="manhole").pk))
+    page.fill("#id_lat", str(INSIDE_G1[0]))
+    page.fill("#id_lng", str(INSIDE_G1[1]))
+    page.dispatch_event("#id_lng", "change")
+    page.set_input_files("#id_photos", str(photo))
+    page.wait_for_selector("#report-photos img", timeout=timeout)
+    page.fill("#id_description", "井盖破了，有人差点踩空")
+
+
+def test_rider_reports_a_manhole_from_the_phone_page(phone_page, live_server, tree, make_user, settings, tmp_path):
 
     settings.LINLI_TILE_URL = "/static/no-tiles/{z}/{x}/{y}.png"
     make_user("rider-demo", home=tree.g1)
@@ -20,15 +34,7 @@ def test_rider_reports_a_manhole_from_the_phone_page(phone_page, live_server, tr
     page = phone_page
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in(page, live_server, "rider-demo", PASSWORD, "/cases/report/")
-    page.goto(f"{live_server.url}/cases/report/")
-    page.select_option("#id_category", str(Category.objects.get(code="manhole").pk))
-    page.fill("#id_lat", str(INSIDE_G1[0]))
-    page.fill("#id_lng", str(INSIDE_G1[1]))
-    page.dispatch_event("#id_lng", "change")
-    page.set_input_files("#id_photos", str(photo))
-    page.wait_for_selector("#report-photos img")
-    page.fill("#id_description", "井盖破了，有人差点踩空")
+    _fill_report(page, live_server, photo)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone
     page.click("#report-submit")
     page.wait_for_selector("[data-report-done]")
@@ -76,7 +82,6 @@ def test_a_5_mb_photo_goes_up_under_500_kb_and_a_failed_submit_is_retried_into_o
 
     from PIL import Image
 
-    from linli.core.tests.browser import sign_in
 
     settings.LINLI_TILE_URL = "/static/no-tiles/{z}/{x}/{y}.png"
     make_user("rider-demo", home=tree.g1)
@@ -86,15 +91,7 @@ def test_a_5_mb_photo_goes_up_under_500_kb_and_a_failed_submit_is_retried_into_o
     photo = tmp_path / "camera.jpg"
     photo.write_bytes(buffer.getvalue())
     page = phone_page
-    sign_in(page, live_server, "rider-demo", PASSWORD, "/cases/report/")
-    page.goto(f"{live_server.url}/cases/report/")
-    page.select_option("#id_category", str(Category.objects.get(code="manhole").pk))
-    page.fill("#id_lat", str(INSIDE_G1[0]))
-    page.fill("#id_lng", str(INSIDE_G1[1]))
-    page.dispatch_event("#id_lng", "change")
-    page.set_input_files("#id_photos", str(photo))
-    page.wait_for_selector("#report-photos img", timeout=60_000)
-    page.fill("#id_description", "井盖破了，有人差点踩空")
+    _fill_report(page, live_server, photo, timeout=60_000)
     offline = page.locator("#report-form").get_attribute("data-msg-offline")
 
     posts = []
