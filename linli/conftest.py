@@ -98,6 +98,15 @@ def _seeded_catalogue(request):
         seed_categories()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_suggestions():
+    """The category suggester keeps what it learned from the catalogue and past cases for a while in the
+    process; a test starts from its own database, not from what an earlier test left."""
+    from linli.cases.suggest import reset_cache
+
+    reset_cache()
+
+
 @pytest.fixture
 def robot():
     """A group robot on loopback that records what it receives."""
