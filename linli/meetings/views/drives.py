@@ -15,10 +15,20 @@ from linli.core.codes import ancestor_codes
 from linli.core.http import AuthenticatedRequest
 from linli.core.scope import scope_for
 
-from . import opinions, services
-from .forms import DriveForm, OpinionForm, ToCaseForm, ToTopicForm
-from .models import Meeting, MeetingStatus, Opinion, OpinionDrive
-from .views import _act, _handle, _page
+from .. import opinions, services
+from ..forms import (
+    DriveForm,
+    OpinionForm,
+    ToCaseForm,
+    ToTopicForm,
+)
+from ..models import (
+    Meeting,
+    MeetingStatus,
+    Opinion,
+    OpinionDrive,
+)
+from .common import act, handle, page
 
 
 def _drive_url(drive: OpinionDrive) -> str:
@@ -47,7 +57,7 @@ def _meetings_to_take_up(user, drive: OpinionDrive) -> QuerySet[Meeting]:
 @require_GET
 def drive_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = opinions.visible_drives(request.user).select_related("area")
-    context = _page(qs, request)
+    context = page(qs, request)
     numbers = opinions.counts([d.pk for d in context["items"]])
     now = timezone.now()
     for d in context["items"]:
@@ -63,7 +73,7 @@ def drive_new(request: AuthenticatedRequest) -> HttpResponse:
     if not scope_for(request.user).is_staff:
         raise Http404
     form = DriveForm(request.POST or None, areas=areas)
-    return _handle(request, form, lambda data: opinions.create_drive(request.user, **data), then=_drive_url,
+    return handle(request, form, lambda data: opinions.create_drive(request.user, **data), then=_drive_url,
                    done=_("The opinion drive is open to the residents."), denied="area") or render(
         request, "meetings/drive_form.html", {"form": form})
 
@@ -76,7 +86,7 @@ def drive_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     own = Opinion.objects.filter(drive=drive, person_id=request.user.person_id).first() \
         if request.user.person_id else None
     form = OpinionForm(request.POST or None)
-    done = _handle(request, form, lambda data: opinions.answer(request.user, drive, data["text"]),
+    done = handle(request, form, lambda data: opinions.answer(request.user, drive, data["text"]),
                    then=lambda _o: _drive_url(drive), done=_("Thank you: your opinion is recorded."))
     if done:
         return done
@@ -85,7 +95,7 @@ def drive_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                "numbers": opinions.counts([drive.pk])[drive.pk]}
     if run:
         qs = drive.opinions.select_related("person", "case", "item__meeting")
-        context.update(_page(qs, request))
+        context.update(page(qs, request))
         context.update(case_form=ToCaseForm(), topic_form=ToTopicForm(meetings=_meetings_to_take_up(
             request.user, drive)))
     return render(request, "meetings/drive_detail.html", context)
@@ -100,9 +110,9 @@ def opinion_take_up(request: AuthenticatedRequest, pk: int, how: str) -> HttpRes
         raise Http404
     back = _drive_url(opinion.drive)
     if how == "case":
-        return _act(request, ToCaseForm(request.POST),
+        return act(request, ToCaseForm(request.POST),
                     lambda data: opinions.to_case(request.user, opinion, category=data["category"]), back=back,
                     done=lambda taken: _("Filed as case %(number)s.") % {"number": taken.case.number})
-    return _act(request, ToTopicForm(request.POST, meetings=_meetings_to_take_up(request.user, opinion.drive)),
+    return act(request, ToTopicForm(request.POST, meetings=_meetings_to_take_up(request.user, opinion.drive)),
                 lambda data: opinions.to_topic(request.user, opinion, meeting=data["meeting"]), back=back,
                 done=lambda taken: _("Put on the agenda of %(meeting)s.") % {"meeting": taken.item.meeting.title})

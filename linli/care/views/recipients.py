@@ -1,17 +1,14 @@
-"""Care pages: recipients, health notes (logged), carers, visits from a phone, due and missed visits, alerts,
-figures.  Thin views over ``services``; every object goes through the scope filter (404 outside it); lists
-page by key (``?after=<id>``).  The hotline, errands and six helps are in ``views_services``."""
+"""Care recipients: register, edit, health notes (every view logged), contacts, carers, the contact ledger,
+the export."""
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,80 +16,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.core.http import AuthenticatedRequest
-from linli.core.paging import page_by_id, parse_key
-from linli.core.scope import scope_for, scoped
+from linli.core.scope import scope_for
 from linli.people.models import Person
-from linli.places.models import Area, AreaLevel
 
-from .forms import (
-    AlertForm,
+from ..forms import (
     ContactForm,
     HealthNoteForm,
-    MonthForm,
-    NeedForm,
     PairForm,
     RecipientEditForm,
     RegisterForm,
     RevealForm,
-    VisitForm,
 )
-from .models import Alert, CareCategory, CarePair, CareRecipient, EmergencyContact, Risk, Visit, VisitDue
-from .services import access, figures, plans, recipients, visits
-from .services.access import CareError
-
-PAGE = 30
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
-    except ValueError:
-        return None
-
-
-def page(qs, request: HttpRequest, params: dict | None = None, *, newest_first: bool = True) -> dict:
-    after = request.GET.get("after")
-    items, next_key = page_by_id(qs, after, PAGE, newest_first=newest_first)
-    params = {k: v for k, v in (params or {}).items() if v not in (None, "")}
-    return {"items": items, "next_url": "?" + urlencode({**params, "after": next_key}) if next_key else None,
-            "first_url": ("?" + urlencode(params)) if parse_key(after) else None}
-
-
-def fail(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def form_errors(request: HttpRequest, form) -> None:
-    """A form's errors as messages (the page redirects), each naming its field."""
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        for e in errors:
-            messages.error(request, _("%(field)s: %(error)s") % {"field": field.label, "error": e}
-                           if field is not None and field.label else e)
-
-
-def require_manager(request: HttpRequest) -> None:
-    if not access.is_manager(scope_for(request.user)):
-        raise Http404
-
-
-def pick_person(user, data: dict) -> Person | None:
-    people = scoped(Person.objects.select_related("area"), user)
-    if data.get("person"):
-        return people.filter(pk=data["person"]).first()
-    if data.get("mobile"):
-        return people.filter(mobile=data["mobile"]).order_by("pk").first()
-    return None
-
-
-def grids_in_scope(user) -> list[Area]:
-    scope = scope_for(user)
-    qs = Area.objects.filter(level=AreaLevel.GRID)
-    if not scope.everything:
-        qs = qs.filter(Area.scope_q(scope))
-    return list(qs.order_by("code")[:200])
-
+from ..models import CareCategory, CarePair, CareRecipient, EmergencyContact, Risk, VisitDue
+from ..services import access, plans, recipients
+from ..services.access import CareError
+from .common import client_ip, fail, form_errors, grids_in_scope, page, pick_person, recipient_page, require_manager
 
 # --- recipients ----------------------------------------------------------------------------------------------
 
@@ -149,11 +87,6 @@ def recipient_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "care/recipient_form.html", {"form": form, "title": _("Add a care recipient")})
 
 
-def _recipient(request: HttpRequest, pk: int) -> CareRecipient:
-    qs = CareRecipient.objects.select_related("person__household__unit__building", "area__parent")
-    return access.recipient_or_404(request.user, pk, qs)
-
-
 def _detail_context(request: HttpRequest, recipient: CareRecipient, **extra) -> dict:
     user = request.user
     scope = scope_for(user)
@@ -181,7 +114,7 @@ def _detail_context(request: HttpRequest, recipient: CareRecipient, **extra) -> 
 @login_required
 @require_GET
 def recipient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    recipient = _recipient(request, pk)
+    recipient = recipient_page(request, pk)
     response = render(request, "care/recipient_detail.html", _detail_context(request, recipient))
     response["Cache-Control"] = "no-store"
     return response
@@ -190,7 +123,7 @@ def recipient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def recipient_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    recipient = _recipient(request, pk)
+    recipient = recipient_page(request, pk)
     if not access.manages(scope_for(request.user), recipient.area.code):
         raise Http404
     initial = {f: getattr(recipient, f) for f in ("categories", "risk", "risk_reason", "family_doctor",
@@ -212,7 +145,7 @@ def recipient_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def health_reveal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Show the health notes after a reason, writing the access log (like unmasking a number)."""
-    recipient = _recipient(request, pk)
+    recipient = recipient_page(request, pk)
     if not access.may_read_health(request.user, recipient):
         raise Http404
     form = RevealForm(request.POST)
@@ -234,7 +167,7 @@ def health_reveal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def health_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    recipient = _recipient(request, pk)
+    recipient = recipient_page(request, pk)
     if not access.may_read_health(request.user, recipient):
         raise Http404
     form = HealthNoteForm(request.POST)
@@ -253,7 +186,7 @@ def health_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    recipient = _recipient(request, pk)
+    recipient = recipient_page(request, pk)
     if not access.manages(scope_for(request.user), recipient.area.code):
         raise Http404
     form = ContactForm(request.POST)
@@ -272,7 +205,7 @@ def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def contact_remove(request: AuthenticatedRequest, pk: int, contact: int) -> HttpResponse:
-    recipient = _recipient(request, pk)
+    recipient = recipient_page(request, pk)
     item = EmergencyContact.objects.filter(pk=contact, recipient=recipient).first()
     if item is None or not access.manages(scope_for(request.user), recipient.area.code):
         raise Http404
@@ -286,7 +219,7 @@ def contact_remove(request: AuthenticatedRequest, pk: int, contact: int) -> Http
 def pair_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     from linli.volunteering.models import Team
 
-    recipient = _recipient(request, pk)
+    recipient = recipient_page(request, pk)
     if not access.manages(scope_for(request.user), recipient.area.code):
         raise Http404
     teams = Team.objects.filter(active=True, area__code__startswith=recipient.area.code[:9])
@@ -317,7 +250,7 @@ def pair_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def pair_end(request: AuthenticatedRequest, pk: int, pair: int) -> HttpResponse:
-    recipient = _recipient(request, pk)
+    recipient = recipient_page(request, pk)
     item = CarePair.objects.filter(pk=pair, recipient=recipient).first()
     if item is None or not access.manages(scope_for(request.user), recipient.area.code):
         raise Http404
@@ -333,7 +266,7 @@ def pair_end(request: AuthenticatedRequest, pk: int, pair: int) -> HttpResponse:
 @login_required
 @require_GET
 def recipient_ledger(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    recipient = _recipient(request, pk)
+    recipient = recipient_page(request, pk)
     before = None
     raw = request.GET.get("before", "")
     if raw:
@@ -381,147 +314,3 @@ def recipient_export(request: AuthenticatedRequest) -> HttpResponse:
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="care-recipients.xlsx"'
     return response
-
-
-# --- visits --------------------------------------------------------------------------------------------------
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def visit_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    recipient = _recipient(request, pk)
-    if not access.may_record_visit(request.user, recipient):
-        raise Http404
-    form = VisitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        started = data["started_at"]
-        if timezone.is_naive(started):
-            started = timezone.make_aware(started)
-        try:
-            visit = visits.record_visit(
-                request.user, recipient, mode=data["mode"], started_at=started,
-                ended_at=started + dt.timedelta(minutes=data["minutes"]), health=data["health"],
-                home_safety=data["home_safety"], mood=data["mood"], needs=data["needs"], findings=data["findings"],
-                follow_up=data["follow_up"], outcome=data["outcome"], lat=data.get("lat"), lng=data.get("lng"))
-        except CareError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The visit was recorded."))
-            return redirect("care:visit_detail", pk=visit.pk)
-    return render(request, "care/visit_form.html", {"form": form, "recipient": recipient})
-
-
-@login_required
-@require_GET
-def visit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    visit = visits.visit_or_404(request.user, pk)
-    may_act = access.may_record_visit(request.user, visit.recipient)
-    return render(request, "care/visit_detail.html", {
-        "visit": visit, "errands": list(visit.errands.all()), "may_act": may_act,
-        "need_form": NeedForm(initial={"text": visit.needs or visit.findings}) if may_act else None})
-
-
-@login_required
-@require_POST
-def visit_need(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    visit = visits.visit_or_404(request.user, pk)
-    if not access.may_record_visit(request.user, visit.recipient):
-        raise Http404
-    form = NeedForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-        return redirect("care:visit_detail", pk=visit.pk)
-    data = form.cleaned_data
-    try:
-        made = visits.turn_need(request.user, visit, data["kind"], text=data["text"], category=data.get("category"),
-                                errand_kind=data.get("errand_kind") or "other")
-    except CareError as exc:
-        fail(request, exc)
-        return redirect("care:visit_detail", pk=visit.pk)
-    if data["kind"] == "errand":
-        messages.success(request, _("Errand #%(n)s was logged.") % {"n": made.pk})
-        return redirect("care:errand_detail", pk=made.pk)
-    if data["kind"] == "case":
-        messages.success(request, _("Case %(n)s was filed.") % {"n": made.number})
-    else:
-        messages.success(request, _("The micro-wish was posted."))
-    return redirect("care:visit_detail", pk=visit.pk)
-
-
-@login_required
-@require_GET
-def visit_list(request: AuthenticatedRequest) -> HttpResponse:
-    qs = scoped(Visit.objects.all(), request.user).select_related("recipient__person", "carer")
-    mine = request.GET.get("mine") == "1"
-    if mine:
-        qs = qs.filter(carer_id=request.user.person_id)
-    return render(request, "care/visit_list.html", {**page(qs, request, {"mine": "1" if mine else ""}),
-                                                    "mine": mine})
-
-
-# --- due and missed visits --------------------------------------------------------------------------------------
-
-@login_required
-@require_GET
-def due_list(request: AuthenticatedRequest) -> HttpResponse:
-    now = timezone.now()
-    which = request.GET.get("which", "overdue")
-    if which not in ("overdue", "soon"):
-        which = "overdue"
-    qs = plans.dues_for(request.user).filter(plans.overdue_q(now) if which == "overdue" else plans.due_soon_q(now))
-    if request.GET.get("mine") == "1" and request.user.person_id:
-        qs = qs.filter(recipient_id__in=CarePair.objects.active().mine_q_ids(request.user.person_id))
-    context = page(qs, request, {"which": which, "mine": request.GET.get("mine", "")}, newest_first=False)
-    counts = plans.dues_for(request.user).aggregate(
-        overdue=Count("id", filter=plans.overdue_q(now)), soon=Count("id", filter=plans.due_soon_q(now)))
-    context.update({"which": which, "counts": counts, "now": now})
-    return render(request, "care/due_list.html", context)
-
-
-# --- alerts ----------------------------------------------------------------------------------------------------
-
-def _alert_areas(user) -> list[Area]:
-    scope = scope_for(user)
-    if not (scope.everything or scope.is_staff or scope.roles & {"care_worker"}):
-        return []
-    qs = Area.objects.filter(level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID])
-    if not scope.everything:
-        qs = qs.filter(Area.scope_q(scope))
-    return list(qs.order_by("code")[:300])
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def alert_list(request: AuthenticatedRequest) -> HttpResponse:
-    require_manager(request)
-    areas = _alert_areas(request.user)
-    form = AlertForm(request.POST or None, areas=areas) if areas else None
-    if request.method == "POST":
-        if form is None:
-            raise Http404
-        if form.is_valid():
-            area = next(a for a in areas if a.pk == form.cleaned_data["area"])
-            try:
-                alert = plans.declare_alert(request.user, kind=form.cleaned_data["kind"], area=area,
-                                            note=form.cleaned_data["note"])
-            except CareError as exc:
-                form.add_error(None, exc)
-            else:
-                n = alert.dues.count()
-                messages.success(request, _("Alert declared: %(n)d people need a visit within 24 hours.") % {"n": n})
-                return redirect("care:alerts")
-    qs = scoped(Alert.objects.all(), request.user).select_related("area", "declared_by__person").annotate(
-        due=Count("dues"), met=Count("dues", filter=Q(dues__met_at__isnull=False)))
-    return render(request, "care/alerts.html", {**page(qs, request), "form": form})
-
-
-# --- figures ----------------------------------------------------------------------------------------------------
-
-@login_required
-@require_GET
-def figures_page(request: AuthenticatedRequest) -> HttpResponse:
-    require_manager(request)
-    form = MonthForm(request.GET)
-    month = form.month_date()
-    data = figures.care_figures(request.user, month)
-    return render(request, "care/figures.html", {"f": data, "form": form, "month": month})
