@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.cases.forms import CategoryField
+from linli.core.forms import SaneDateTimeField
 from linli.places.models import Department, PartnerUnit
 from linli.volunteering.models import Activity
 
@@ -131,7 +132,7 @@ class VisitForm(forms.Form):
 
     mode = forms.ChoiceField(label=_("How"), choices=Visit.Mode.choices, widget=forms.RadioSelect,
                              initial=Visit.Mode.IN_PERSON)
-    started_at = forms.DateTimeField(label=_("Started at"),
+    started_at = SaneDateTimeField(label=_("Started at"),
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=720, initial=20)
     health = forms.ChoiceField(label=_("Health"), choices=LEVELS, widget=forms.RadioSelect, initial="good")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -55,3 +56,21 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
     """The admin's sign-in form with the same brake on guessing."""
+
+
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # a time outside these is a typing error (year 1, 0202, 9999 …)
+
+
+class SaneDateTimeField(forms.DateTimeField):
+    """A date and time between 2000 and 2100: year 1 or 9999 is refused with a message, never a 500
+    (converting such a time to the local zone overflows)."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        message = _("Give a time between %(first)d and %(last)d.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        try:
+            result = super().to_python(value)
+        except OverflowError:
+            raise ValidationError(message, code="out_of_range") from None
+        if result is not None and not EARLIEST_YEAR <= result.year <= LATEST_YEAR:
+            raise ValidationError(message, code="out_of_range")
+        return result

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.cases.forms import CategoryField, category_groups
 from linli.cases.models import HandlerLevel
+from linli.core.forms import SaneDateTimeField
 from linli.places.models import Area, Department, PartnerUnit
 
 from .models import Meeting, MeetingKind, Outcome, Recurrence, Series, VoteChoice, VoteRule
@@ -91,7 +92,7 @@ class SeriesForm(SafeTextMixin, forms.Form):
 
 
 class WhenForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("New time"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    starts_at = SaneDateTimeField(label=_("New time"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                     widget=DATETIME_INPUT)
 
 
@@ -279,9 +280,9 @@ class DriveForm(SafeTextMixin, forms.Form):
     question = forms.CharField(label=_("Question"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
                                help_text=_("e.g. what should the renovation of the old estate do first?"))
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Residents of"))
-    opens_at = forms.DateTimeField(label=_("Opens"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    opens_at = SaneDateTimeField(label=_("Opens"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                    widget=DATETIME_INPUT)
-    closes_at = forms.DateTimeField(label=_("Closes"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    closes_at = SaneDateTimeField(label=_("Closes"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                     widget=DATETIME_INPUT)
 
     def __init__(self, *args, areas, **kwargs):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from linli.core.forms import SaneDateTimeField
 from linli.places.models import Area, ServiceStation
 
 from .models import Activity, Honour, Pledge, Team
@@ -48,6 +49,7 @@ class ActivityForm(forms.ModelForm):
         fields = ["title", "kind", "description", "area", "team", "station", "place", "lat", "lng", "starts_at",
                   "ends_at",
                   "capacity", "participants"]
+        field_classes = {"starts_at": SaneDateTimeField, "ends_at": SaneDateTimeField}
         widgets = {
             "starts_at": LocalDateTimeInput(), "ends_at": LocalDateTimeInput(),
             "lat": forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),

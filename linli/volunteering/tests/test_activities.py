@@ -124,6 +124,9 @@ def test_staff_publish_an_activity_with_a_place_on_the_map(client, vol):
     ({"title": "x" * 101}, "title"),
     ({"ends_at": "2030-01-03T09:00"}, "ends_at"),
     ({"starts_at": "not a date"}, "starts_at"),
+    ({"starts_at": "0001-01-01T00:00", "ends_at": "0001-01-01T02:00"}, "starts_at"),
+    ({"starts_at": "9999-12-31T09:00", "ends_at": "9999-12-31T11:00"}, "starts_at"),
+    ({"starts_at": "1999-12-31T09:00", "ends_at": "1999-12-31T11:00"}, "starts_at"),
 ])
 def test_bad_activity_input_is_refused_and_nothing_is_saved(client, vol, change, field):
     _login(client, vol.staff)
