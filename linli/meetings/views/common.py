@@ -38,7 +38,7 @@ def done_message(done: str | Callable[[Any], str], result: Any) -> str:
 
 
 def handle(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], Any], *,
-            then: Callable[[Any], str], done: str | Callable[[Any], str] = "", denied: str = "") -> HttpResponse | None:
+           then: Callable[[Any], str], done: str | Callable[[Any], str] = "", denied: str = "") -> HttpResponse | None:
     """A form page's POST: when ``form`` is valid, ``action(cleaned_data)`` runs, the user is told ``done`` (a
     text, or made from the action's result) and redirected to ``then(result)``.  A refusal (``ValidationError``)
     goes onto the form; ``PermissionDenied`` onto the field ``denied`` (none: 404).  ``None`` means: render the
@@ -61,7 +61,7 @@ def handle(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, A
 
 
 def act(request: HttpRequest, form: forms.Form | None, action: Callable[[dict[str, Any]], Any], *, back: str,
-         done: str | Callable[[Any], str] = "", then: Callable[[Any], str] | None = None) -> HttpResponse:
+        done: str | Callable[[Any], str] = "", then: Callable[[Any], str] | None = None) -> HttpResponse:
     """A POST-only action: validate ``form`` (``None``: nothing to validate), run ``action(cleaned_data)``, tell
     ``done`` and go to ``then(result)`` (or ``back``).  The form's errors and any refusal (``ValidationError``)
     become error messages, nothing changes, and the user is sent back to ``back``."""

@@ -74,7 +74,7 @@ def drive_new(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     form = DriveForm(request.POST or None, areas=areas)
     return handle(request, form, lambda data: opinions.create_drive(request.user, **data), then=_drive_url,
-                   done=_("The opinion drive is open to the residents."), denied="area") or render(
+                  done=_("The opinion drive is open to the residents."), denied="area") or render(
         request, "meetings/drive_form.html", {"form": form})
 
 
@@ -87,7 +87,7 @@ def drive_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if request.user.person_id else None
     form = OpinionForm(request.POST or None)
     done = handle(request, form, lambda data: opinions.answer(request.user, drive, data["text"]),
-                   then=lambda _o: _drive_url(drive), done=_("Thank you: your opinion is recorded."))
+                  then=lambda _o: _drive_url(drive), done=_("Thank you: your opinion is recorded."))
     if done:
         return done
     context = {"drive": drive, "run": run, "own": own, "form": form, "open": opinions.is_open(drive),
@@ -111,8 +111,8 @@ def opinion_take_up(request: AuthenticatedRequest, pk: int, how: str) -> HttpRes
     back = _drive_url(opinion.drive)
     if how == "case":
         return act(request, ToCaseForm(request.POST),
-                    lambda data: opinions.to_case(request.user, opinion, category=data["category"]), back=back,
-                    done=lambda taken: _("Filed as case %(number)s.") % {"number": taken.case.number})
+                   lambda data: opinions.to_case(request.user, opinion, category=data["category"]), back=back,
+                   done=lambda taken: _("Filed as case %(number)s.") % {"number": taken.case.number})
     return act(request, ToTopicForm(request.POST, meetings=_meetings_to_take_up(request.user, opinion.drive)),
-                lambda data: opinions.to_topic(request.user, opinion, meeting=data["meeting"]), back=back,
-                done=lambda taken: _("Put on the agenda of %(meeting)s.") % {"meeting": taken.item.meeting.title})
+               lambda data: opinions.to_topic(request.user, opinion, meeting=data["meeting"]), back=back,
+               done=lambda taken: _("Put on the agenda of %(meeting)s.") % {"meeting": taken.item.meeting.title})

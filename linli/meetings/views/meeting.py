@@ -71,7 +71,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def meeting_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = meeting_to_run(request, pk)
     return act(request, MoveForm(request.POST), lambda data: services.move_meeting(request.user, meeting, **data),
-                back=meeting_url(meeting), done=_("The meeting is moved; the attendees are told."))
+               back=meeting_url(meeting), done=_("The meeting is moved; the attendees are told."))
 
 
 @login_required
@@ -79,9 +79,9 @@ def meeting_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def meeting_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = meeting_to_run(request, pk)
     return act(request, CancelForm(request.POST),
-                lambda data: services.cancel_meeting(request.user, meeting, reason=data["reason"]),
-                back=meeting_url(meeting),
-                done=_("The meeting is cancelled; the attendees are told and open items moved on."))
+               lambda data: services.cancel_meeting(request.user, meeting, reason=data["reason"]),
+               back=meeting_url(meeting),
+               done=_("The meeting is cancelled; the attendees are told and open items moved on."))
 
 
 @login_required
@@ -89,7 +89,7 @@ def meeting_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def meeting_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = meeting_to_run(request, pk)
     return act(request, None, lambda _d: services.close_minutes(request.user, meeting), back=meeting_url(meeting),
-                done=_("The minutes are closed."))
+               done=_("The minutes are closed."))
 
 
 @login_required
@@ -116,8 +116,8 @@ def propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404
     form = TopicForm(request.POST or None)
     return handle(request, form, lambda data: services.propose_topic(request.user, meeting, **data),
-                   then=lambda _item: reverse("meetings:mine"),
-                   done=_("Your topic is on the agenda of %(meeting)s. You will be told the outcome.") % {
+                  then=lambda _item: reverse("meetings:mine"),
+                  done=_("Your topic is on the agenda of %(meeting)s. You will be told the outcome.") % {
                        "meeting": meeting.title}) or render(request, "meetings/propose.html",
                                                             {"meeting": meeting, "form": form})
 
@@ -127,7 +127,7 @@ def propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def item_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = meeting_to_run(request, pk)
     return act(request, FreeItemForm(request.POST), lambda data: services.add_item(request.user, meeting, **data),
-                back=meeting_url(meeting), done=_("The item is on the agenda."))
+               back=meeting_url(meeting), done=_("The item is on the agenda."))
 
 
 @login_required
@@ -143,7 +143,7 @@ def item_promote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return services.promote_case(request.user, meeting, case)
 
     return act(request, PromoteForm(request.POST), promote, back=meeting_url(meeting),
-                done=lambda item: _("Case %(number)s is on the agenda.") % {"number": item.case.number})
+               done=lambda item: _("Case %(number)s is on the agenda.") % {"number": item.case.number})
 
 
 def _item_or_404(request: HttpRequest, pk: int) -> AgendaItem:

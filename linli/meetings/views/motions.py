@@ -28,7 +28,7 @@ from .common import act, handle, meeting_to_run, meeting_url
 def motion_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = meeting_to_run(request, pk)
     return act(request, MotionForm(request.POST), lambda data: services.put_motion(request.user, meeting, **data),
-                back=meeting_url(meeting), then=lambda motion: reverse("meetings:motion", args=[motion.pk]))
+               back=meeting_url(meeting), then=lambda motion: reverse("meetings:motion", args=[motion.pk]))
 
 
 def _motion_or_404(request: HttpRequest, pk: int) -> Motion:
@@ -52,15 +52,15 @@ def motion(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     here = reverse("meetings:motion", args=[motion.pk])
     if request.method == "POST" and request.POST.get("action") == "close":
         return act(request, None, lambda _d: services.close_motion(request.user, motion), back=here,
-                    then=lambda _m: meeting_url(meeting),
-                    done=lambda closed: _("The vote is closed: %(result)s.") % {"result": closed.get_result_display()})
+                   then=lambda _m: meeting_url(meeting),
+                   done=lambda closed: _("The vote is closed: %(result)s.") % {"result": closed.get_result_display()})
     votes = list(motion.votes.all())
     own = {v.person_id for v in votes if v.own}
     voters = [p for p in services.voters(meeting)[:500] if p.pk not in own]
     form = VotesForm(request.POST or None, voters=voters,
                      initial={f"p{v.person_id}": v.choice for v in votes if not v.own})
     done = handle(request, form, lambda _d: services.cast_votes(request.user, motion, form.choices()),
-                   then=lambda _n: here, done=lambda n: _("%(n)d votes recorded.") % {"n": n})
+                  then=lambda _n: here, done=lambda n: _("%(n)d votes recorded.") % {"n": n})
     if done:
         return done
     context = {"motion": motion, "meeting": meeting, "form": form, "run": run, "tally": services.vote_counts(motion),
@@ -76,7 +76,7 @@ def motion_vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     here = reverse("meetings:motion_vote", args=[motion.pk])
     form = OwnVoteForm(request.POST or None)
     done = handle(request, form, lambda data: services.vote_own(request.user, motion, data["choice"]),
-                   then=lambda _v: here, done=_("Your vote is recorded."))
+                  then=lambda _v: here, done=_("Your vote is recorded."))
     if done:
         return done
     person_id = request.user.person_id

@@ -92,7 +92,7 @@ def series_new(request: AuthenticatedRequest) -> HttpResponse:
             partners=data["partners"], escalates_to=data["escalates_to"], quorum=data["quorum"])
 
     return handle(request, form, create, then=series_url, denied="area",
-                   done=_("The series is set up and its coming meetings are scheduled.")) or render(
+                  done=_("The series is set up and its coming meetings are scheduled.")) or render(
         request, "meetings/series_form.html", {"form": form})
 
 
@@ -104,7 +104,7 @@ def series_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     coming = list(series.meetings.filter(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
                   .annotate(n_items=Count("items")).order_by("starts_at", "pk")[:6])
     past = by_start(series.meetings.filter(ends_at__lt=now).annotate(n_items=Count("items")), request,
-                     upcoming=False, params={})
+                    upcoming=False, params={})
     return render(request, "meetings/series_detail.html", {
         "series": series, "coming": coming, **past, "figures": accountability.figures(series),
         "run": services.may_run(request.user, series), "member_count": series.members.count(),
@@ -118,7 +118,7 @@ def series_generate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = series_or_404(request, pk)
     run_or_404(request, series)
     return act(request, None, lambda _d: services.generate(series), back=series_url(series),
-                done=lambda made: _("%(n)d coming meetings scheduled.") % {"n": len(made)})
+               done=lambda made: _("%(n)d coming meetings scheduled.") % {"n": len(made)})
 
 
 @login_required
@@ -127,8 +127,8 @@ def series_call(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = series_or_404(request, pk)
     run_or_404(request, series)
     return act(request, CallForm(request.POST), lambda data: services.call_meeting(request.user, series, **data),
-                back=series_url(series), then=meeting_url,
-                done=_("The meeting is called; the members are invited."))
+               back=series_url(series), then=meeting_url,
+               done=_("The meeting is called; the members are invited."))
 
 
 @login_required

@@ -66,7 +66,7 @@ def signin(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = CodeForm(request.POST or None, initial={"code": (request.GET.get("code") or "")[:6]})
     # Signed in, the person sees the meeting (and votes on its open motions if a member).
     done = handle(request, form, lambda data: services.sign_in(meeting, person, data["code"]),
-                   then=lambda _a: meeting_url(meeting), done=_("You are signed in. Thank you for taking part."))
+                  then=lambda _a: meeting_url(meeting), done=_("You are signed in. Thank you for taking part."))
     if done:
         return done
     own = Attendance.objects.filter(meeting=meeting, person=person, signed_in_at__isnull=False).first()
@@ -90,7 +90,7 @@ def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return _("%(name)s is signed in.") % {"name": person.name}
 
     done = handle(request, form, record, done=str,  # ``record`` says what it did
-                   then=lambda _m: reverse("meetings:attendance", args=[meeting.pk]))
+                  then=lambda _m: reverse("meetings:attendance", args=[meeting.pk]))
     if done:
         return done
     rows = list(meeting.attendances.select_related("person").order_by("signed_in_at", "pk")[:500])
