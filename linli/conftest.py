@@ -14,6 +14,7 @@ from linli.cases.models import Category, CategoryKind, HandlerLevel
 from linli.core.identifiers import id_check_char
 from linli.core.models import User
 from linli.core.tests.browser import *  # noqa: F401,F403
+from linli.core.tests.redis_server import redis  # noqa: F401
 from linli.people.models import Person, RoleAssignment
 from linli.places.models import Area, AreaLevel, Building, BuildingUnit, Department, Household, PartnerUnit
 from linli.points.models import Reward, Scheme

@@ -5,6 +5,7 @@ Everything the deployment may change comes from the environment:
 - ``LINLI_HOME``: the folder that holds all state (SQLite file, media, task queue); default ``./var``.
 - ``DATABASE_URL``: a PostgreSQL URL switches the database from the embedded SQLite file.
 - ``REDIS_URL``: switches the background queue (huey) from SQLite to Redis.
+- ``LINLI_S3_BUCKET``: puts uploaded media on S3-compatible storage instead of ``LINLI_HOME/media``.
 - ``LINLI_SECRET_KEY``, ``LINLI_DEBUG``, ``LINLI_ALLOWED_HOSTS``, ``LINLI_TILE_URL`` …, see README.
 """
 
@@ -21,6 +22,8 @@ import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
+
+from linli.core.objectstore import s3_media_storage
 
 BASE_DIR = Path(__file__).resolve().parent
 LINLI_HOME = Path(os.environ.get("LINLI_HOME", "var")).resolve()
@@ -216,7 +219,8 @@ MEDIA_ROOT = LINLI_HOME / "media"
 # Leaflet ships in a wheel (XStatic) and is served by the app itself, never from a CDN.
 STATICFILES_DIRS = [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # LINLI_S3_BUCKET (and LINLI_S3_ENDPOINT_URL, keys …, see linli/core/objectstore.py) puts media on S3.
+    "default": s3_media_storage(os.environ) or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
