@@ -247,12 +247,9 @@ def party_advance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.advance_party_stage(request.user, person, form.cleaned_data["stage"], form.cleaned_data["on"])
         except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
+            messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("The party pipeline was updated."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(reverse("people:detail", args=[person.pk]) + "#party")
