@@ -21,7 +21,7 @@ from linli.core.scope import Scope, scoped
 from linli.places.models import Area, Building, Department, PartnerUnit, code_range
 
 from . import excel, services
-from .models import ContributionEntry, Gender, Person, RoleAssignment
+from .models import ContributionEntry, Gender, PartyStage, Person, RoleAssignment
 
 
 class DateInput(forms.DateInput):
@@ -168,6 +168,21 @@ class RoleForm(forms.ModelForm):
 
 class EndRoleForm(forms.Form):
     ends_on = forms.DateField(label=_("Term ends"), widget=DateInput())
+
+
+class PartyStageForm(forms.Form):
+    """The next step of the party pipeline and the date it was reached."""
+
+    stage = forms.ChoiceField(label=_("Next stage"), choices=PartyStage.choices)
+    on = forms.DateField(label=_("Reached on"), widget=DateInput(),
+                         error_messages={"required": _("Please give the date."),
+                                         "invalid": _("Enter the date as YYYY-MM-DD.")})
+
+    def __init__(self, *args, next_stage: str | None = None, **kwargs):
+        kwargs.setdefault("auto_id", "id_party_%s")
+        super().__init__(*args, **kwargs)
+        if next_stage is not None:
+            cast(forms.ChoiceField, self.fields["stage"]).choices = [(next_stage, PartyStage(next_stage).label)]
 
 
 class UnmaskForm(forms.Form):

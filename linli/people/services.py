@@ -27,7 +27,16 @@ from linli.core.scope import Scope, can, scope_for, scoped
 from linli.places.models import Area, AreaLevel, Building, Department, Household, PartnerUnit
 
 from .filters import PeopleFilterForm
-from .models import ContributionEntry, PartyRecord, Person, Role, RoleAssignment, UnmaskLog, WorkerProfile
+from .models import (
+    ContributionEntry,
+    PartyRecord,
+    PartyStage,
+    Person,
+    Role,
+    RoleAssignment,
+    UnmaskLog,
+    WorkerProfile,
+)
 
 UNMASK_FIELDS = ("id_number", "mobile")
 REASON_MIN, REASON_MAX = 2, 200
@@ -239,6 +248,55 @@ def end_role(assignment: RoleAssignment, ends_on: dt.date, user=None) -> RoleAss
     assignment.ends_on = ends_on
     _save_as(assignment, user, update_fields=["ends_on"])
     return assignment
+
+
+# --- the party pipeline -------------------------------------------------------------------------
+
+# The pipeline in order, with the field that holds the date each stage was reached.
+PARTY_STEPS: tuple[tuple[str, str], ...] = (
+    (PartyStage.APPLICANT, "applied_on"),
+    (PartyStage.ACTIVIST, "activist_on"),
+    (PartyStage.TARGET, "target_on"),
+    (PartyStage.PROBATIONARY, "probationary_on"),
+    (PartyStage.MEMBER, "member_on"),
+)
+
+
+def next_party_stage(record: PartyRecord | None) -> str | None:
+    """The stage a person can be advanced to: applicant without a record, none once a full member."""
+    stages = [stage for stage, _f in PARTY_STEPS]
+    if record is None:
+        return stages[0]
+    index = stages.index(record.stage) if record.stage in stages else len(stages)
+    return stages[index + 1] if index + 1 < len(stages) else None
+
+
+def advance_party_stage(user, person: Person, stage: str, on: dt.date) -> PartyRecord:
+    """Move ``person`` one step along the party pipeline, reached on ``on`` (staff only; kept in history).
+
+    Only the next stage is accepted; its date may not be in the future nor before the previous step's.
+    """
+    if not can_edit(scope_for(user)):
+        raise PermissionDenied
+    _require_in_scope(user, person)
+    record = PartyRecord.objects.filter(person=person).first()
+    expected = next_party_stage(record)
+    if expected is None:
+        raise ValidationError({"stage": _("This person is already a full party member.")})
+    if stage != expected:
+        raise ValidationError({"stage": _("The next stage is %(stage)s.") % {"stage": PartyStage(expected).label}})
+    if on > dt.date.today():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    dates = [getattr(record, f) for _s, f in PARTY_STEPS if record is not None and getattr(record, f)]
+    earliest = max(dates) if dates else person.birth_date
+    if earliest is not None and on < earliest:
+        raise ValidationError({"on": _("The date cannot be before %(date)s.") % {"date": earliest.isoformat()}})
+    record = record or PartyRecord(person=person)
+    record.stage = stage
+    setattr(record, dict(PARTY_STEPS)[stage], on)
+    record.full_clean()
+    _save_as(record, user)
+    return record
 
 
 # --- the basic-information ledger ---------------------------------------------------------------

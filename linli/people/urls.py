@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/edit/", people.person_edit, name="edit"),
     path("<int:pk>/unmask/<str:field>/", people.person_unmask, name="unmask"),
     path("<int:pk>/contributions/add/", people.contribution_add, name="contribution_add"),
+    path("<int:pk>/party/", people.party_advance, name="party_advance"),
     path("<int:pk>/roles/add/", people.role_add, name="role_add"),
     path("<int:pk>/roles/<int:role_pk>/end/", people.role_end, name="role_end"),
     # Excel import and export (people-excel)

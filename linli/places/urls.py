@@ -3,6 +3,7 @@ from django.urls import path
 from .views import basemap as views_basemap
 from .views import grids as views
 from .views import stations as views_stations
+from .views import units as views_units
 
 app_name = "places"
 urlpatterns = [
@@ -10,6 +11,8 @@ urlpatterns = [
     path("grids.geojson", views.grids_geojson, name="grids_geojson"),
     path("basemap.geojson", views_basemap.basemap, name="basemap"),
     path("locate/", views.locate_point, name="locate"),
+    path("departments/<int:pk>/", views_units.department_page, name="department"),
+    path("partners/<int:pk>/", views_units.partner_page, name="partner"),
     path("stations/", views_stations.finder, name="stations"),
     path("stations.json", views_stations.finder_json, name="stations_json"),
     path("stations/<int:pk>/", views_stations.station_detail, name="station"),

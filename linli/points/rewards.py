@@ -8,16 +8,17 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.scope import scope_for
+from linli.core.scope import Scope, scope_for
 from linli.people.models import Person
 from linli.places.models import PartnerKind, PartnerUnit
 
+from .figures import redeemed_by_sponsor
 from .ledger import LedgerError, person_account, system_account, transfer
 from .models import AccountKind, Redemption, Reward, Transfer
 
@@ -115,20 +116,30 @@ def expire_redemptions(now: dt.datetime | None = None) -> int:
     return count
 
 
-def sponsor_figures() -> list[dict[str, Any]]:
-    """Per sponsor shop: rewards, declared value offered (fen), redemptions collected and their points."""
-    offered: dict[int, Mapping[str, Any]] = {row["sponsor_id"]: row for row in Reward.objects.values(
+def sponsor_figures(area_code: str | None = None, start: dt.datetime | None = None,
+                    end: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Per sponsor shop with rewards in the unit's schemes: rewards, declared value offered (fen), redemptions
+    collected in the period and the points redeemed there (``figures.redeemed_by_sponsor``: the rows add up to
+    the headline ``redeemed``)."""
+    in_unit = Scope(area_codes=(area_code,)).area_q("scheme__area__code") if area_code else Q()
+    offered: dict[int, Mapping[str, Any]] = {row["sponsor_id"]: row for row in Reward.objects.filter(in_unit).values(
         "sponsor_id").annotate(rewards=Count("id"),
                                value_offered_fen=Coalesce(Sum(F("stock_offered") * F("value_fen")), 0))}
-    collected: dict[int, Mapping[str, Any]] = {row["reward__sponsor_id"]: row for row in Redemption.objects.filter(
-        status=Redemption.Status.COMPLETED).values("reward__sponsor_id").annotate(
-        collected=Count("id"), points=Coalesce(Sum("transfer__amount"), 0))}
+    done = Redemption.objects.filter(status=Redemption.Status.COMPLETED, reward__in=Reward.objects.filter(in_unit))
+    if start is not None:
+        done = done.filter(completed_at__gte=start)
+    if end is not None:
+        done = done.filter(completed_at__lt=end)
+    collected = dict(done.values_list("reward__sponsor_id").annotate(n=Count("id")))
+    points = redeemed_by_sponsor(area_code, start, end)
     rows: list[dict[str, Any]] = []
-    for sponsor in PartnerUnit.objects.filter(kind=PartnerKind.SPONSOR_SHOP).order_by("name"):
-        o, c = offered.get(sponsor.pk, {}), collected.get(sponsor.pk, {})
+    shops = PartnerUnit.objects.filter(kind=PartnerKind.SPONSOR_SHOP).filter(
+        Q(pk__in=offered.keys()) | Q(pk__in=[k for k in points if k is not None])).order_by("name")
+    for sponsor in shops:
+        o = offered.get(sponsor.pk, {})
         rows.append({"sponsor": sponsor, "rewards": o.get("rewards", 0),
                      "value_offered_fen": o.get("value_offered_fen", 0),
-                     "collected": c.get("collected", 0), "points": c.get("points", 0)})
+                     "collected": collected.get(sponsor.pk, 0), "points": points.get(sponsor.pk, 0)})
     return rows
 
 

@@ -5,6 +5,7 @@ corrections, and the staff figures.  The rules live in ``ledger``, ``rewards``, 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import segno
@@ -24,10 +25,11 @@ from linli.core.money import yuan
 from linli.core.paging import parse_key
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
+from linli.places.models import Area, AreaLevel
 
 from . import archive, earning, ledger, rewards
 from .figures import points_figures
-from .forms import REQUEST_KEY, AwardForm, ReverseForm
+from .forms import REQUEST_KEY, AwardForm, FiguresForm, ReverseForm
 from .models import Account, Redemption, Reward, Transfer
 
 CATALOGUE_PAGE = 20
@@ -307,13 +309,25 @@ def award(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def figures(request: AuthenticatedRequest) -> HttpResponse:
-    if not scope_for(request.user).is_staff:
+    """The scheme's figures for one of the viewer's units and a range of days (default: this year)."""
+    scope = scope_for(request.user)
+    if not scope.is_staff:
         raise Http404
-    f = points_figures()
-    sponsors = rewards.sponsor_figures()
+    areas = Area.objects.filter(level__in=(AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY))
+    if not scope.everything:
+        areas = areas.filter(Area.scope_q(scope))
+    units = [(a.code, a.name) for a in areas.order_by("code").only("code", "name")[:500]]
+    form = FiguresForm(request.GET, units)
+    code, first, last = form.choice()
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time(), tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
+    f = points_figures(code, start, end)
+    sponsors = rewards.sponsor_figures(code, start, end)
     for row in sponsors:
         row["value_yuan"] = yuan(row["value_offered_fen"])
     return render(request, "points/figures.html", {
-        "f": f, "value_yuan": yuan(f.value_offered_fen), "sponsors": sponsors,
+        "f": f, "value_yuan": yuan(f.value_offered_fen), "sponsors": sponsors, "form": form,
+        "unit_name": dict(units).get(code, ""), "first": first, "last": last,
         "collected_points": sum(row["points"] for row in sponsors),
-    })
+    }, status=400 if form.errors else 200)

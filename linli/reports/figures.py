@@ -31,7 +31,7 @@ from linli.funds.models import Entry, Fund
 from linli.meetings import accountability
 from linli.meetings.models import Series
 from linli.places.models import Area, AreaLevel, Department
-from linli.points.models import AccountKind, Transfer
+from linli.points import figures as points_figures
 from linli.volunteering.models import ServiceRecord
 
 from . import rollup
@@ -272,18 +272,9 @@ def _service(unit: Area, period: Period) -> Service:
 
 
 def _points(unit: Area, period: Period) -> Points:
-    """``points.figures``' issued and redeemed, for the schemes the unit hosts and the period's transfers:
-    issued = into persons from the issuance account less back; redeemed = into the redemption sink less refunds."""
-    start, end = period.bounds()
-    low_high = Scope(area_codes=(unit.code,))
-    hosted = low_high.area_q("debit__scheme__area__code") | low_high.area_q("credit__scheme__area__code")
-    sums = {}
-    for kind in (AccountKind.ISSUANCE, AccountKind.REDEMPTION):
-        for side in ("debit", "credit"):
-            sums[f"{kind}_{side}"] = Coalesce(Sum("amount", filter=Q(**{f"{side}__kind": kind})), 0)
-    flows = Transfer.objects.filter(hosted, at__gte=start, at__lt=end).aggregate(**sums)
-    return Points(issued=flows["issuance_debit"] - flows["issuance_credit"],
-                  redeemed=flows["redemption_credit"] - flows["redemption_debit"])
+    """``points.figures.flows``: issued and redeemed by the schemes the unit hosts, in the period."""
+    f = points_figures.flows(unit.code, *period.bounds())
+    return Points(issued=f.issued, redeemed=f.redeemed)
 
 
 def volunteering_part(unit: Unit, period: Period) -> VolunteeringPart | None:

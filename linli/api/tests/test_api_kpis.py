@@ -1,12 +1,15 @@
 """/api/kpis: the figures of linli.cases.kpis for a unit in the caller's scope."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.urls import reverse
 
 from linli.cases.kpis import case_kpis
 from linli.cases.models import Case
 from linli.cases.tests.kpi_fixtures import SH, fixed_kpi_cases, t  # noqa: F401 - the "fixed" fixture
+from linli.conftest import PASSWORD
 
 OCTOBER = {"start": "2026-10-01", "end": "2026-10-31"}
 
@@ -70,3 +73,32 @@ def test_bad_kpi_parameters_are_refused_in_chinese(actors, api_as, params, statu
 def test_kpis_default_to_this_month(actors, api_as, tree, categories):
     k = api_as(actors.street).get("/kpis", {"unit": tree.street_a.code}).json()
     assert k["start"].endswith("-01") and k["end"] >= k["start"]
+
+
+RATES = {"response": "response_rate", "resolution": "resolution_rate", "satisfaction": "satisfaction_rate",
+         "closure": "closure_rate", "on_time": "on_time_rate"}
+
+
+def _shown(rate) -> str:
+    return "—" if rate is None else f"{rate}%"
+
+
+def test_the_staff_dashboard_and_the_public_page_show_the_api_s_figures(fixed, actors, api_as, tree, client,
+                                                                        monkeypatch):
+    """The five rates of a unit and a period read the same on the dashboard, the public street page and the API."""
+    k = api_as(actors.street).get("/kpis", {"unit": tree.street_a.code, **OCTOBER}).json()
+    assert k["received"] == 6
+    assert client.login(username=actors.street.username, password=PASSWORD)
+    html = client.get(reverse("reports:dashboard", args=[tree.street_a.code]),
+                      {"period": "custom", "from": "2026-10-01", "to": "2026-10-31"}).content.decode()
+    assert re.search(rf'id="t-received">{k["received"]}<', html)
+    for kpi, name in RATES.items():
+        row = re.search(rf'id="kpi-{kpi}">\s*<th scope="row">[^<]*</th>\s*<td class="num">([^<]*)</td>', html)
+        assert row and row.group(1) == _shown(k[name]), kpi
+    client.logout()
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **kw: dt.date(2026, 11, 15))
+    public = client.get(reverse("reports:public", args=[tree.street_a.code])).content.decode()
+    row = re.search(r'<th scope="row">2026-10</th><td class="num">(\d+)</td>((?:<td class="num">[^<]*</td>){5})',
+                    public)
+    assert row and int(row.group(1)) == k["received"]
+    assert re.findall(r'<td class="num">([^<]*)</td>', row.group(2)) == [_shown(k[n]) for n in RATES.values()]

@@ -67,11 +67,13 @@ URLS: dict[str, object] = {
     "places:stations_json": PUBLIC, "places:station": PUBLIC, "places:station_photo": PUBLIC,
     "places:coverage": OWN, "places:coverage_geojson": OWN, "places:tree": OWN,
     "places:grid": obj("grid", code), "places:building": obj("building"), "places:household": obj("household"),
+    "places:department": APP, "places:partner": APP,
     # people
     "people:list": OWN, "people:detail": obj("person"),
     "people:edit": obj("person", name="改名", mobile="13900000000"),
     "people:unmask": obj("person", lambda o: {"pk": o.pk, "field": "mobile"}, reason="核实"),
     "people:contribution_add": obj("person", what="清扫", date="2026-01-05"),
+    "people:party_advance": obj("person", stage="applicant", on="2026-01-05"),
     "people:role_add": obj("person", role="volunteer", starts_on="2026-01-05"),
     "people:role_end": obj("person", lambda o: {"pk": o.pk, "role_pk": 1}, ends_on="2026-01-05"),
     "people:import": OWN, "people:import_template": OWN, "people:import_preview": OWN, "people:import_job": OWN,

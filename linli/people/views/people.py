@@ -25,7 +25,7 @@ from linli.places.models import AreaLevel
 
 from .. import services
 from ..filters import RESERVE_VIEW, PeopleFilterForm
-from ..forms import ContributionForm, EndRoleForm, PersonForm, RoleForm, UnmaskForm
+from ..forms import ContributionForm, EndRoleForm, PartyStageForm, PersonForm, RoleForm, UnmaskForm
 from ..models import Person, RoleAssignment
 
 PAGE_SIZE = 50
@@ -89,6 +89,8 @@ def _detail_context(request: HttpRequest, person: Person) -> dict:
     may_edit = services.can_edit(scope)
     may_contribute = services.can_add_contribution(scope)
     household = person.household
+    party = getattr(person, "party", None)
+    next_stage = services.next_party_stage(party) if may_edit else None
     return {
         "person": person,
         # Link the address only where the household page will open (it answers 404 outside the scope).
@@ -99,7 +101,8 @@ def _detail_context(request: HttpRequest, person: Person) -> dict:
         "worker": worker,
         "work_grids": list(worker.work_grids.order_by("code")) if worker else [],
         "trainings": list(person.trainings.all()),
-        "party": getattr(person, "party", None),
+        "party": party,
+        "party_form": PartyStageForm(next_stage=next_stage) if next_stage else None,
         "contributions": contributions[:CONTRIBUTIONS_SHOWN],
         "more_contributions": len(contributions) > CONTRIBUTIONS_SHOWN,
         "history": services.person_history(person),
@@ -230,3 +233,23 @@ def role_end(request: AuthenticatedRequest, pk: int, role_pk: int) -> HttpRespon
     else:
         messages.error(request, _("Please give the date the term ends."))
     return redirect(reverse("people:detail", args=[person.pk]) + "#roles")
+
+
+@login_required
+@require_POST
+def party_advance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The next step of the person's party pipeline (staff); errors are shown on the person page."""
+    if not services.can_edit(scope_for(request.user)):
+        raise Http404
+    person = _person_or_404(request, pk)
+    form = PartyStageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.advance_party_stage(request.user, person, form.cleaned_data["stage"], form.cleaned_data["on"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The party pipeline was updated."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("people:detail", args=[person.pk]) + "#party")
