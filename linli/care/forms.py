@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.cases.forms import CategoryField
-from linli.core.forms import SaneDateTimeField
+from linli.core.forms import AsciiFloatField, AsciiIntegerField, SaneDateField, SaneDateTimeField
 from linli.places.models import Department, PartnerUnit
 from linli.volunteering.models import Activity
 
@@ -66,7 +66,7 @@ class YuanField(forms.CharField):
 class PersonPickForm(forms.Form):
     """A person by their id (from a search) or by their exact mobile number."""
 
-    person = forms.IntegerField(label=_("Person number"), required=False, min_value=1, max_value=2**62)
+    person = AsciiIntegerField(label=_("Person number"), required=False, min_value=1, max_value=2**62)
     mobile = forms.RegexField(label=_("or mobile number"), required=False, regex=r"^1[3-9]\d{9}$",
                               error_messages={"invalid": _("Enter an 11-digit mobile number.")})
 
@@ -104,7 +104,7 @@ class ContactForm(forms.Form):
 
 
 class PairForm(forms.Form):
-    carer = forms.IntegerField(label=_("Carer (person number)"), required=False, min_value=1, max_value=2**62)
+    carer = AsciiIntegerField(label=_("Carer (person number)"), required=False, min_value=1, max_value=2**62)
     carer_mobile = forms.RegexField(label=_("or the carer's mobile number"), required=False, regex=r"^1[3-9]\d{9}$",
                                     error_messages={"invalid": _("Enter an 11-digit mobile number.")})
     team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
@@ -134,7 +134,7 @@ class VisitForm(forms.Form):
                              initial=Visit.Mode.IN_PERSON)
     started_at = SaneDateTimeField(label=_("Started at"),
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=720, initial=20)
+    minutes = AsciiIntegerField(label=_("Minutes"), min_value=1, max_value=720, initial=20)
     health = forms.ChoiceField(label=_("Health"), choices=LEVELS, widget=forms.RadioSelect, initial="good")
     home_safety = forms.ChoiceField(label=_("Home safety"), choices=LEVELS, widget=forms.RadioSelect,
                                     initial="good")
@@ -144,8 +144,8 @@ class VisitForm(forms.Form):
     needs = forms.CharField(label=_("Needs"), max_length=300, required=False, error_messages=TEXT)
     follow_up = forms.CharField(label=_("Follow-up"), max_length=300, required=False, error_messages=TEXT)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Visit.Outcome.choices, initial="ok")
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = AsciiFloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = AsciiFloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,7 +198,7 @@ class ReasonForm(forms.Form):
 
 class CallForm(forms.Form):
     area = forms.TypedChoiceField(label=_("Hotline of"), coerce=int)
-    person = forms.IntegerField(label=_("For whom (person number)"), min_value=1, max_value=2**62)
+    person = AsciiIntegerField(label=_("For whom (person number)"), min_value=1, max_value=2**62)
     caller_name = forms.CharField(label=_("Caller"), max_length=50, error_messages=TEXT)
     callback_phone = forms.CharField(label=_("Callback number"), max_length=20, required=False, error_messages=TEXT)
     request_type = forms.ChoiceField(label=_("Request"), choices=[
@@ -209,7 +209,7 @@ class CallForm(forms.Form):
     errand_kind = forms.ChoiceField(label=_("Errand"), choices=Errand.Kind.choices, required=False)
     category = case_category()
     service = forms.TypedChoiceField(label=_("Service"), coerce=int, required=False, empty_value=None)
-    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = SaneDateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, areas=(), services=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,7 +224,7 @@ class SlotForm(forms.Form):
         (5, _("Saturday")), (6, _("Sunday"))])
     starts = forms.TimeField(label=_("Duty starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends = forms.TimeField(label=_("Duty ends"), widget=forms.TimeInput(attrs={"type": "time"}))
-    person = forms.IntegerField(label=_("On duty (person number)"), min_value=1, max_value=2**62)
+    person = AsciiIntegerField(label=_("On duty (person number)"), min_value=1, max_value=2**62)
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -232,15 +232,15 @@ class SlotForm(forms.Form):
 
 
 class SwapForm(forms.Form):
-    slot = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    replacement = forms.IntegerField(label=_("Taken by (person number)"), min_value=1, max_value=2**62)
+    slot = AsciiIntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
+    date = SaneDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    replacement = AsciiIntegerField(label=_("Taken by (person number)"), min_value=1, max_value=2**62)
     reason = forms.CharField(label=_("Reason"), max_length=100, required=False, error_messages=TEXT)
 
 
 class BookForm(forms.Form):
     service = forms.TypedChoiceField(label=_("Service"), coerce=int)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = SaneDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=200, required=False, error_messages=TEXT)
 
     def __init__(self, *args, services=(), **kwargs):
@@ -250,7 +250,7 @@ class BookForm(forms.Form):
 
 class DeliverForm(forms.Form):
     delivered_by = forms.CharField(label=_("Delivered by"), max_length=50, error_messages=TEXT)
-    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=720)
+    minutes = AsciiIntegerField(label=_("Minutes"), min_value=1, max_value=720)
     note = forms.CharField(label=_("Note"), max_length=200, required=False, error_messages=TEXT)
 
 

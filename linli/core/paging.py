@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 MAX_KEY = 2**62
 
@@ -22,3 +26,17 @@ def page_by_id(qs: QuerySet, raw_key: str | None, size: int, *, newest_first: bo
         qs = qs.filter(pk__lt=key) if newest_first else qs.filter(pk__gt=key)
     rows = list(qs.order_by("-pk" if newest_first else "pk")[: size + 1])
     return rows[:size], (rows[size - 1].pk if len(rows) > size else None)
+
+
+def parse_time_key(raw: str | None) -> dt.datetime | None:
+    """A time from a keyset cursor (``?after=<iso>_<id>``), aware, or None when it is missing, malformed, typed
+    with other digits than 0–9, or outside the years 2000–2100 (year 1 would overflow converting to UTC)."""
+    if not raw or not raw.isascii():
+        return None
+    try:
+        at = parse_datetime(raw)
+    except ValueError:  # well formed but not a real time
+        return None
+    if at is None or not 2000 <= at.year <= 2100:
+        return None
+    return timezone.make_aware(at) if timezone.is_naive(at) else at

@@ -9,6 +9,7 @@ terminal, and most of them make an XML document not well-formed.  They are refus
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -59,3 +60,13 @@ _DIGITS_RE = re.compile(r"(\d+)")
 def natural_key(value: str) -> tuple:
     """Sort key that orders the numbers inside names as numbers: 1栋, 2栋 … 10栋 (not 10栋 before 2栋)."""
     return tuple(int(part) if part.isdigit() else part for part in _DIGITS_RE.split(value))
+
+
+def ascii_digits(value: str) -> str:
+    """``value`` with full-width digits and letters made ASCII (NFKC: ``１０`` → ``10``); a digit of another script
+    (``١٠``, ``१०``) raises ``ValueError``.  Python's ``int``, ``float``, ``Decimal`` and ``strptime`` read such
+    digits as numbers, so every number, date and code a form takes goes through this first."""
+    value = unicodedata.normalize("NFKC", value)
+    if any(ch.isdigit() and not ch.isascii() for ch in value):
+        raise ValueError("a digit outside 0-9")
+    return value

@@ -7,6 +7,9 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.forms import AsciiIntegerField, SaneDateField
+from linli.core.text import ascii_digits
+
 from .models import PaymentMethod, SpendingItem
 from .money import MoneyError, parse_yuan
 from .services import FundError, parse_month
@@ -49,14 +52,21 @@ class MonthField(forms.CharField):
 class PaymentForm(forms.Form):
     household = forms.TypedChoiceField(label=_("Household"), coerce=int)
     first_month = MonthField(label=_("First month paid"))
-    months = forms.IntegerField(label=_("Number of months"), min_value=1, max_value=24, initial=1)
+    months = AsciiIntegerField(label=_("Number of months"), min_value=1, max_value=24, initial=1)
     method = forms.ChoiceField(label=_("Paid by"), choices=PaymentMethod.choices, initial=PaymentMethod.CASH)
     receipt_no = forms.CharField(label=_("Receipt number"), max_length=30)
-    paid_on = forms.DateField(label=_("Date paid"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = SaneDateField(label=_("Date paid"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, households=(), **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["household"]).choices = [("", "—")] + [(h.pk, str(h)) for h in households]
+
+    def clean_receipt_no(self) -> str:
+        """``ＸＨ－０００１`` is the receipt ``XH-0001`` (NFKC), so a full-width twin cannot pass the unique check."""
+        try:
+            return ascii_digits(self.cleaned_data["receipt_no"]).strip()
+        except ValueError:
+            raise forms.ValidationError(_("Type the receipt number with the digits 0–9.")) from None
 
 
 class RateForm(forms.Form):
@@ -83,7 +93,7 @@ class ReasonForm(forms.Form):
 class ClaimForm(forms.Form):
     item = forms.ChoiceField(label=_("Item"), choices=SpendingItem.choices)
     amount = YuanField(label=_("Amount (yuan)"))
-    spent_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    spent_on = SaneDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     payee = forms.CharField(label=_("Paid to"), max_length=100)
     description = forms.CharField(label=_("Description"), max_length=200)
     decision_ref = forms.CharField(label=_("Council decision"), max_length=100, required=False)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.codes import code_range
+from linli.core.text import ascii_digits
 from linli.places.models import Building, Household
 
 from .access import FundAccess
@@ -73,7 +74,7 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
 def parse_month(text: str | None) -> dt.date:
     """``"2025-03"`` → 2025-03-01, or ``FundError``."""
     try:
-        year, month = (int(p) for p in (text or "").strip().split("-"))
+        year, month = (int(p) for p in ascii_digits(text or "").strip().split("-"))  # ٢٠٢٥ is refused
         if not 2000 <= year <= 2100:
             raise ValueError
         return dt.date(year, month, 1)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.cases.forms import CategoryField, category_groups
 from linli.cases.models import HandlerLevel
-from linli.core.forms import SaneDateTimeField
+from linli.core.forms import AsciiIntegerField, SaneDateField, SaneDateTimeField
 from linli.places.models import Area, Department, PartnerUnit
 
 from .models import Meeting, MeetingKind, Outcome, Recurrence, Series, VoteChoice, VoteRule
@@ -55,14 +55,14 @@ class SeriesForm(SafeTextMixin, forms.Form):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Host unit"))
     place = forms.CharField(label=_("Usual place"), max_length=200)
     recurrence = forms.ChoiceField(choices=Recurrence.choices, label=_("Recurrence"))
-    day_of_month = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28, required=False,
+    day_of_month = AsciiIntegerField(label=_("Day of the month"), min_value=1, max_value=28, required=False,
                                       help_text=_("Moved to the next working day when it falls on a weekend or a "
                                                   "holiday."))
     weekday = forms.TypedChoiceField(label=_("Weekday"), coerce=int, required=False, empty_value=None, choices=[
         ("", "—"), (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
         (5, _("Saturday")), (6, _("Sunday"))])
     start_time = forms.TimeField(label=_("Starts at (local time)"), widget=forms.TimeInput(attrs={"type": "time"}))
-    duration_minutes = forms.IntegerField(label=_("Length in minutes"), min_value=15, max_value=600, initial=90)
+    duration_minutes = AsciiIntegerField(label=_("Length in minutes"), min_value=15, max_value=600, initial=90)
     members = forms.CharField(label=_("Members' mobile numbers"), required=False, widget=forms.Textarea(
         attrs={"rows": 3}), help_text=_("One per line; people registered in your area."), max_length=5000)
     departments = forms.ModelMultipleChoiceField(Department.objects.order_by("kind", "name"), required=False,
@@ -72,7 +72,7 @@ class SeriesForm(SafeTextMixin, forms.Form):
                                               label=_("Partner units"), widget=forms.CheckboxSelectMultiple,
                                               help_text=_("Property firms, owners' committees, companies."))
     escalates_to = forms.ModelChoiceField(queryset=Series.objects.none(), required=False, label=_("Escalates to"))
-    quorum = forms.IntegerField(label=_("Quorum for votes"), min_value=0, max_value=10_000, initial=0,
+    quorum = AsciiIntegerField(label=_("Quorum for votes"), min_value=0, max_value=10_000, initial=0,
                                 help_text=_("Members present needed for a vote; 0: a majority of the members."))
 
     def __init__(self, *args, areas, higher, **kwargs):
@@ -153,7 +153,7 @@ class OutcomeForm(SafeTextMixin, forms.Form):
                            help_text=_("Needed when solved on the spot (what was done) and when declined (the "
                                        "reason, sent to whoever raised it)."))
     handler = forms.ChoiceField(label=_("Handled by"), required=False)
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_INPUT)
+    deadline = SaneDateField(label=_("Deadline"), required=False, widget=DATE_INPUT)
     category = CategoryField(required=False)
     target = forms.ChoiceField(label=_("Escalate to"), required=False)
     photo = forms.ImageField(label=_("Photo of the result"), required=False,
@@ -193,7 +193,7 @@ class MotionForm(SafeTextMixin, forms.Form):
     text = forms.CharField(label=_("Motion"), max_length=300,
                            help_text=_("e.g. each household pays a self-management fee of 10 yuan a month"))
     rule = forms.ChoiceField(choices=VoteRule.choices, label=_("Passes with"), initial=VoteRule.MAJORITY)
-    quorum = forms.IntegerField(label=_("Quorum"), min_value=1, max_value=10_000, required=False,
+    quorum = AsciiIntegerField(label=_("Quorum"), min_value=1, max_value=10_000, required=False,
                                 help_text=_("Empty: the series' quorum."))
 
 
@@ -316,8 +316,8 @@ class PeriodForm(forms.Form):
     """The period of the figures (both ends included; either may be left out)."""
 
     show = forms.CharField(required=False, widget=forms.HiddenInput)
-    start = forms.DateField(label=_("Period from"), required=False, widget=DATE_INPUT)
-    end = forms.DateField(label=_("Period to"), required=False, widget=DATE_INPUT)
+    start = SaneDateField(label=_("Period from"), required=False, widget=DATE_INPUT)
+    end = SaneDateField(label=_("Period to"), required=False, widget=DATE_INPUT)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -10,6 +10,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.forms import SaneDateField
 from linli.core.identifiers import (
     birth_date_from_id,
     normalise_id_number,
@@ -31,6 +32,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class BirthDateField(SaneDateField):
+    """A birth date from 1900 on (year 1 or 9999 is a form error)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(first_year=1900, **kwargs)
+
+
 def _scoped_areas(user) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(queryset=scoped(Area.objects.order_by("code"), user), label=_("Area"))
 
@@ -46,6 +54,7 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = ["name", "gender", "birth_date", "id_number", "mobile", "area", "note"]
+        field_classes = {"birth_date": BirthDateField}
         widgets = {"birth_date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
         labels = {"name": _("Full name")}  # "name" alone is "名称" in the places catalogue
         error_messages = {
@@ -104,6 +113,7 @@ class ContributionForm(forms.ModelForm):
     class Meta:
         model = ContributionEntry
         fields = ["date", "what", "place", "area"]
+        field_classes = {"date": SaneDateField}
         widgets = {"date": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
@@ -126,6 +136,7 @@ class RoleForm(forms.ModelForm):
     class Meta:
         model = RoleAssignment
         fields = ["role", "area", "building", "department", "partner", "starts_on", "ends_on", "note"]
+        field_classes = {"starts_on": SaneDateField, "ends_on": SaneDateField}
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
     def __init__(self, *args, user, scope: Scope, person: Person, **kwargs):
@@ -167,7 +178,7 @@ class RoleForm(forms.ModelForm):
 
 
 class EndRoleForm(forms.Form):
-    ends_on = forms.DateField(label=_("Term ends"), widget=DateInput())
+    ends_on = SaneDateField(label=_("Term ends"), widget=DateInput())
 
 
 class PartyStageForm(forms.Form):

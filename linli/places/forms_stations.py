@@ -8,6 +8,8 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.forms import AsciiFloatField, SaneDateTimeField
+
 from .models_stations import Amenity
 from .stations import MAX_KMH, MIN_KMH
 
@@ -19,9 +21,9 @@ def _amenity_choices() -> list[tuple[str, str | Promise]]:
 class StationSearchForm(forms.Form):
     amenity = forms.ChoiceField(label=_("Service needed"), required=False)
     community = forms.CharField(label=_("Or choose a community"), required=False, max_length=15)
-    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
+    lat = AsciiFloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
                            widget=forms.HiddenInput)
-    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
+    lng = AsciiFloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
                            widget=forms.HiddenInput)
     all = forms.BooleanField(label=_("Also show stations that are closed now"), required=False)
 
@@ -49,8 +51,8 @@ class CoverageForm(forms.Form):
     MODES = [("walk", _("Walking")), ("ride", _("Riding"))]
     amenity = forms.ChoiceField(label=_("Service"), required=False)
     mode = forms.ChoiceField(label=_("On foot or riding"), choices=MODES, required=False)
-    kmh = forms.FloatField(label=_("Speed (km/h)"), required=False, min_value=MIN_KMH, max_value=MAX_KMH)
-    at = forms.DateTimeField(label=_("Stations open at"), required=False,
+    kmh = AsciiFloatField(label=_("Speed (km/h)"), required=False, min_value=MIN_KMH, max_value=MAX_KMH)
+    at = SaneDateTimeField(label=_("Stations open at"), required=False,
                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                              input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                              help_text=_("Empty: now."))

@@ -30,6 +30,8 @@ from django.utils.translation import gettext_noop
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from linli.core.text import ascii_digits
+
 from .models import Area, AreaLevel
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,7 @@ def parse_lat_lng(lat: str, lng: str) -> tuple[float, float]:
         if not text:
             raise InvalidCoordinates(_("%(label)s is missing.") % {"label": label})
         try:
-            values.append(float(text))
+            values.append(float(ascii_digits(text)))  # １ is 1; ١ (Arabic-Indic) is refused
         except ValueError:
             raise InvalidCoordinates(_("%(label)s must be a number.") % {"label": label}) from None
     return check_lat_lng(*values)

@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from linli.core.forms import AsciiIntegerField
+
 REQUEST_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -21,7 +23,7 @@ class ReverseForm(forms.Form):
 
 
 class AwardForm(forms.Form):
-    amount = forms.IntegerField(label=gettext_lazy("Points"), min_value=1, max_value=100_000,
+    amount = AsciiIntegerField(label=gettext_lazy("Points"), min_value=1, max_value=100_000,
                                 error_messages={"required": gettext_lazy("Enter the points to award."),
                                                 "invalid": gettext_lazy("Points are a whole number."),
                                                 "min_value": gettext_lazy("Award at least 1 point."),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.scope import Scope, scope_for
+from linli.core.text import ascii_digits
 from linli.people.models import Person
 from linli.places.models import PartnerKind, PartnerUnit
 
@@ -77,8 +78,11 @@ def sponsor_redemptions(user: UserLike) -> QuerySet[Redemption]:
 def confirm(code: str, user: User, now: dt.datetime | None = None) -> Redemption:
     """The sponsor's staff hand over the item: the code completes the redemption (once)."""
     now = now or timezone.now()
-    code = (code or "").strip()
-    if not (len(code) == 6 and code.isdigit()):
+    try:
+        code = ascii_digits(code or "").strip()  # a full-width code typed on a phone is the same code
+    except ValueError:
+        code = ""
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
         raise LedgerError(_("A redemption code has 6 digits."))
     redemption = (sponsor_redemptions(user).select_for_update(of=("self",)).select_related("reward", "person")
                   .filter(code=code, status=Redemption.Status.PENDING).first())

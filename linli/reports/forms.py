@@ -9,15 +9,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.forms import SaneDateField
+
 from .periods import EARLIEST, KINDS, MAX_DAYS, Period, month_period, period_of
 
 
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=list(KINDS.items()), required=False,
                                error_messages={"invalid_choice": _("Choose one of the periods offered.")})
-    start = forms.DateField(label=_("From"), required=False,
+    start = SaneDateField(label=_("From"), required=False,
                             error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")})
-    last = forms.DateField(label=_("To"), required=False,
+    last = SaneDateField(label=_("To"), required=False,
                            error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")})
 
     def __init__(self, data=None, today: dt.date | None = None) -> None:

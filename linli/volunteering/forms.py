@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from linli.core.forms import SaneDateTimeField
+from linli.core.forms import AsciiDecimalField, AsciiFloatField, AsciiIntegerField, SaneDateField, SaneDateTimeField
 from linli.places.models import Area, ServiceStation
 
 from .models import Activity, Honour, Pledge, Team
@@ -20,8 +20,8 @@ from .models import Activity, Honour, Pledge, Team
 MAX_ACTIVITY_HOURS = 24
 
 
-def hours_field(label, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(label=label, required=required, min_value=Decimal(0), max_value=Decimal(24),
+def hours_field(label, required: bool = True) -> AsciiDecimalField:
+    return AsciiDecimalField(label=label, required=required, min_value=Decimal(0), max_value=Decimal(24),
                               max_digits=4, decimal_places=2,
                               widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}))
 
@@ -49,7 +49,8 @@ class ActivityForm(forms.ModelForm):
         fields = ["title", "kind", "description", "area", "team", "station", "place", "lat", "lng", "starts_at",
                   "ends_at",
                   "capacity", "participants"]
-        field_classes = {"starts_at": SaneDateTimeField, "ends_at": SaneDateTimeField}
+        field_classes = {"starts_at": SaneDateTimeField, "ends_at": SaneDateTimeField, "lat": AsciiFloatField,
+                         "lng": AsciiFloatField, "capacity": AsciiIntegerField, "participants": AsciiIntegerField}
         widgets = {
             "starts_at": LocalDateTimeInput(), "ends_at": LocalDateTimeInput(),
             "lat": forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
@@ -91,8 +92,8 @@ class CheckinForm(forms.Form):
                             error_messages={"invalid": _("The code has 6 digits.")},
                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
                                                           "pattern": "[0-9]{6}", "maxlength": "6"}))
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = AsciiFloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = AsciiFloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean() or {}
@@ -128,14 +129,14 @@ class PersonLookupMixin(forms.Form):
     mobile = forms.RegexField(label=_("Mobile number"), regex=r"^1\d{10}$", required=False,
                               error_messages={"invalid": _("Enter an 11-digit mobile number.")},
                               widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "11"}))
-    person = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    person = AsciiIntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class CertificateForm(PersonLookupMixin):
     area = forms.ModelChoiceField(label=_("Issuing unit"), queryset=Area.objects.none())
     issuer_name = forms.CharField(label=_("Issuing organisation"), max_length=100, required=False)
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label=pgettext_lazy("end of a period", "To"),
+    date_from = SaneDateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = SaneDateField(label=pgettext_lazy("end of a period", "To"),
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, areas, **kwargs):
@@ -162,7 +163,7 @@ class RejectForm(forms.Form):
 class HonourForm(PersonLookupMixin):
     title = forms.CharField(label=_("Honour"), max_length=100)
     level = forms.ChoiceField(label=_("Level"), choices=Honour.Level.choices)
-    awarded_on = forms.DateField(label=_("Awarded on"), widget=forms.DateInput(attrs={"type": "date"}))
+    awarded_on = SaneDateField(label=_("Awarded on"), first_year=1950, widget=forms.DateInput(attrs={"type": "date"}))
     awarded_by = forms.CharField(label=_("Awarded by"), max_length=100, required=False)
     citation = forms.CharField(label=_("Citation"), max_length=1000, required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
@@ -170,13 +171,13 @@ class HonourForm(PersonLookupMixin):
 
 class PledgeForm(PersonLookupMixin):
     text = forms.CharField(label=_("Pledge"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
-    pledged_on = forms.DateField(label=_("Pledged on"), initial=timezone.localdate,
+    pledged_on = SaneDateField(label=_("Pledged on"), initial=timezone.localdate,
                                  widget=forms.DateInput(attrs={"type": "date"}))
-    due_on = forms.DateField(label=_("To be done by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = SaneDateField(label=_("To be done by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class FollowUpForm(forms.Form):
-    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    date = SaneDateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("What happened"), max_length=300)
     status = forms.ChoiceField(label=_("Status after"), choices=[
         c for c in Pledge.Status.choices if c[0] != Pledge.Status.PLEDGED])

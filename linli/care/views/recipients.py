@@ -3,8 +3,6 @@ the export."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.core.http import AuthenticatedRequest
+from linli.core.paging import parse_time_key
 from linli.core.scope import scope_for
 from linli.people.models import Person
 
@@ -267,15 +266,7 @@ def pair_end(request: AuthenticatedRequest, pk: int, pair: int) -> HttpResponse:
 @require_GET
 def recipient_ledger(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recipient = recipient_page(request, pk)
-    before = None
-    raw = request.GET.get("before", "")
-    if raw:
-        try:
-            before = dt.datetime.fromisoformat(raw)
-        except ValueError:
-            before = None
-        if before is not None and timezone.is_naive(before):
-            before = timezone.make_aware(before)
+    before = parse_time_key(request.GET.get("before", ""))
     lines, next_before = recipients.ledger(request.user, recipient, before)
     return render(request, "care/ledger.html", {"recipient": recipient, "lines": lines,
                                                 "next_before": next_before.isoformat() if next_before else None,

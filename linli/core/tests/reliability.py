@@ -17,7 +17,7 @@ FRAGMENTS = REPORTS / ".reliability"
 SECTIONS = {
     "scope": "URLs × roles checked (inside and outside scope, GET and POST)",
     "hostile": "Hostile inputs tried (forms, uploads, JSON API, Open311, Excel exports, webhooks)",
-    "faults": "Faults injected",
+    "faults": "Faults injected (and backup → restore round trips)",
 }
 _tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
 

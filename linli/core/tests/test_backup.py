@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from linli.core.backup import BackupError, restore_backup, sha256_of
+from linli.core.tests.reliability import check
 from linli.people.models import Person
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="the round trip reads SQLite files")
@@ -66,8 +67,7 @@ def test_round_trip_gives_back_every_row_of_every_table_and_every_file(filled, t
 
     before = rows_of_every_table(Path(connection.settings_dict["NAME"]))
     after = rows_of_every_table(home / "linli.sqlite3")
-    assert set(before) == set(after)
-    assert before == after
+    assert check("faults", "backup → restore round trip on SQLite", set(before) == set(after) and before == after)
     assert len(after["people_person"]) == 2 and after["people_historicalperson"]
     assert files_under(home / "media") == files_under(filled) and len(files_under(filled)) == 2
     assert {f["path"] for f in manifest["files"]} == {"database/linli.sqlite3", "media/cases/2026/12/A1/photo.jpg",

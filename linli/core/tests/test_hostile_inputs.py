@@ -22,6 +22,7 @@ from linli.api.tests.conftest import token_for
 from linli.care.models import EmergencyContact
 from linli.care.tests import conftest as care_fixtures
 from linli.cases.models import Case, Category
+from linli.core.tests.hostile import DATES, TEXTS
 from linli.core.tests.reliability import check
 from linli.meetings.models import AgendaItem, Motion
 from linli.meetings.tests import conftest as meeting_fixtures
@@ -33,20 +34,6 @@ services, api_key = open311_fixtures.services, open311_fixtures.api_key  # fixtu
 care = care_fixtures.care
 kind, people, series, meeting, running = (meeting_fixtures.kind, meeting_fixtures.people, meeting_fixtures.series,
                                           meeting_fixtures.meeting, meeting_fixtures.running)
-MEGABYTE = "邻" * ((1 << 20) // 3)  # ~1 MB of UTF-8 text
-# value, and whether it must be refused wherever it goes (True) or may be kept as text (False)
-TEXTS = {
-    "empty": ("", None),
-    "1 MB text": (MEGABYTE, True),
-    "script": ('<script>alert("x")</script><img src=x onerror=alert(1)>', False),
-    "RTL marks": ("\u202eabc\u200f\u2067", False),
-    "emoji": ("🙂👨‍👩‍👧🏳️‍🌈", False),
-    "full-width digits": ("１３８００００１２３４", None),
-    "NUL": ("a\x00b", True),
-    "C0 controls": ("x\x1b[31m\x01\x0b", True),
-    "SQL-like": ("'; DROP TABLE people_person; --", False),
-}
-DATES = {"year 1": "0001-01-01", "year 9999": "9999-12-31", "not a date": "2026-13-45", "script date": "<b>1</b>"}
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Faults a process cannot catch: SIGKILL of the web process in the middle of filing a report (no half-written
 case; the phone's retry files it once), SIGKILL of the background worker in the middle of a job (the job is
-reported failed, not left spinning), a full disk on a photo upload (a clear 503, no orphan rows or files),
-and the PostgreSQL backup path (``pg_dump``).
+reported failed, not left spinning) and a full disk on a photo upload (a clear 503, no orphan rows or files).
+The PostgreSQL backup round trip is ``test_backup_postgresql.py``.
 
 The killed process is a real child Python process on the same database, killed with SIGKILL while it
 holds its transaction open."""
@@ -15,14 +15,12 @@ import os
 import signal
 import subprocess
 import sys
-import tarfile
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -204,22 +202,3 @@ def test_disk_full_on_an_api_photo_gives_a_json_503_and_changes_nothing(tree, ma
     ok = (response.status_code == 503 and "存储空间已满" in response.json()["detail"] and case.status == status
           and CaseEvent.objects.count() == events and not CasePhoto.objects.exists() and not files_in(media))
     assert check("faults", "disk full on an API photo", ok), response.status_code
-
-
-# --- PostgreSQL: the pg_dump path of `linli backup` -----------------------------------------------------
-
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="the pg_dump backup path needs PostgreSQL: set DATABASE_URL=postgres://… to run it")
-@pytest.mark.django_db(transaction=True)
-def test_backup_on_postgresql_is_a_pg_dump_archive_pg_restore_can_read(tree, make_person, media, tmp_path):
-    make_person(tree.g1, name="张三")
-    archive = tmp_path / "linli.tar.gz"
-    call_command("backup", str(archive))
-    with tarfile.open(archive) as tar:
-        manifest = json.load(tar.extractfile("manifest.json"))
-        tar.extract("database/linli.pgdump", tmp_path, filter="data")
-    listing = subprocess.run(["pg_restore", "--list", str(tmp_path / "database/linli.pgdump")],  # noqa: S603,S607
-                             capture_output=True, text=True, check=True).stdout
-    ok = (manifest["database"] == {"engine": "postgresql", "file": "database/linli.pgdump"}
-          and "TABLE DATA public people_person" in listing)
-    assert check("faults", "backup on PostgreSQL (pg_dump)", ok), manifest["database"]

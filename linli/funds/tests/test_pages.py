@@ -147,7 +147,8 @@ def test_guardian_records_a_payment_and_prints_the_receipt(client, estate):
     ({"household": "999999"}, "选择一个有效的选项"),
     ({"receipt_no": ""}, "这个字段是必填项"),
     ({"receipt_no": "x" * 31}, "31"),
-    ({"paid_on": "2999-01-01"}, "未来"),
+    ({"paid_on": "2099-01-01"}, "未来"),
+    ({"paid_on": "0001-01-01"}, "2000"),
     ({"method": "bitcoin"}, "选择一个有效的选项"),
 ])
 def test_payment_bad_input_changes_nothing(client, estate, data, message):

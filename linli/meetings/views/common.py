@@ -13,10 +13,8 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from linli.core.paging import page_by_id, parse_key
+from linli.core.paging import page_by_id, parse_key, parse_time_key
 from linli.core.scope import get_scoped_or_404, scoped
 from linli.people.models import Person
 
@@ -89,14 +87,8 @@ def by_start(qs, request: HttpRequest, *, upcoming: bool, params: dict, size: in
     """Coming meetings soonest first, past ones newest first; keyset on (start, id): ``?after=<iso>_<id>``."""
     cursor = request.GET.get("after", "")
     when, _sep, last_id = cursor.rpartition("_")
-    try:
-        at = parse_datetime(when) if when else None
-    except ValueError:
-        at = None
-    last = parse_key(last_id)
+    at, last = parse_time_key(when), parse_key(last_id)
     if at is not None and last is not None:
-        if timezone.is_naive(at):
-            at = timezone.make_aware(at)
         qs = (qs.filter(Q(starts_at__gt=at) | Q(starts_at=at, pk__gt=last)) if upcoming
               else qs.filter(Q(starts_at__lt=at) | Q(starts_at=at, pk__lt=last)))
     rows = list(qs.order_by(*(("starts_at", "pk") if upcoming else ("-starts_at", "-pk")))[: size + 1])

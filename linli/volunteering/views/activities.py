@@ -14,12 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.core.http import AuthenticatedRequest
-from linli.core.paging import parse_key
+from linli.core.paging import parse_key, parse_time_key
 from linli.core.scope import scope_for, scoped
 from linli.places.models import Area
 
@@ -47,14 +46,8 @@ def _activity_page(qs, request: HttpRequest, upcoming: bool) -> dict:
     order = ("starts_at", "pk") if upcoming else ("-starts_at", "-pk")
     cursor = request.GET.get("after", "")
     when, _sep, last_id = cursor.rpartition("_")
-    try:
-        at = parse_datetime(when) if when else None
-    except ValueError:  # well formed but not a real date
-        at = None
-    last = parse_key(last_id)
+    at, last = parse_time_key(when), parse_key(last_id)
     if at is not None and last is not None:
-        if timezone.is_naive(at):
-            at = timezone.make_aware(at)
         qs = qs.filter(Q(starts_at__gt=at) | Q(starts_at=at, pk__gt=last)) if upcoming else \
             qs.filter(Q(starts_at__lt=at) | Q(starts_at=at, pk__lt=last))
     rows = list(qs.order_by(*order)[: PAGE + 1])
