@@ -185,9 +185,9 @@ class PartyStageForm(forms.Form):
     """The next step of the party pipeline and the date it was reached."""
 
     stage = forms.ChoiceField(label=_("Next stage"), choices=PartyStage.choices)
-    on = forms.DateField(label=_("Reached on"), widget=DateInput(),
-                         error_messages={"required": _("Please give the date."),
-                                         "invalid": _("Enter the date as YYYY-MM-DD.")})
+    on = SaneDateField(label=_("Reached on"), widget=DateInput(), first_year=1921,  # the party's founding
+                       error_messages={"required": _("Please give the date."),
+                                       "invalid": _("Enter the date as YYYY-MM-DD.")})
 
     def __init__(self, *args, next_stage: str | None = None, **kwargs):
         kwargs.setdefault("auto_id", "id_party_%s")

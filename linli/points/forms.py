@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from linli.core.forms import AsciiIntegerField
+from linli.core.forms import AsciiIntegerField, SaneDateField
 
 REQUEST_KEY = re.compile(r"^[0-9a-f]{32}$")
 
@@ -47,10 +47,10 @@ class FiguresForm(forms.Form):
 
     unit = forms.ChoiceField(label=gettext_lazy("Unit"), required=False,
                              error_messages={"invalid_choice": gettext_lazy("Choose a unit from the list.")})
-    start = forms.DateField(label=gettext_lazy("From"), required=False,
-                            error_messages={"invalid": gettext_lazy("Enter a date as YYYY-MM-DD.")})
-    last = forms.DateField(label=gettext_lazy("To"), required=False,
-                           error_messages={"invalid": gettext_lazy("Enter a date as YYYY-MM-DD.")})
+    start = SaneDateField(label=gettext_lazy("From"), required=False,
+                          error_messages={"invalid": gettext_lazy("Enter a date as YYYY-MM-DD.")})
+    last = SaneDateField(label=gettext_lazy("To"), required=False,
+                         error_messages={"invalid": gettext_lazy("Enter a date as YYYY-MM-DD.")})
 
     def __init__(self, data: Any, units: list[tuple[str, str]], today: dt.date | None = None) -> None:
         data = data.copy()
