@@ -38,7 +38,7 @@ def _sqlite_date(value: dt.date | None) -> str | None:
 
 def next_id(model: type[Model]) -> int:
     """The first free primary key of ``model``'s table."""
-    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    return (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
 
 
 class Table:
@@ -51,9 +51,9 @@ class Table:
             raise ValueError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
         rest = [f for name, f in fields.items() if name not in columns]
         self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
-        names = [fields[c].column for c in columns] + [f.column for f in rest]
+        names = [str(fields[c].column) for c in columns] + [str(f.column) for f in rest]
         quote = connection.ops.quote_name
-        table, cols = quote(model._meta.db_table), ", ".join(quote(n) for n in names)
+        table, cols = quote(str(model._meta.db_table)), ", ".join(quote(n) for n in names)
         self.sqlite = connection.vendor == "sqlite"
         if self.sqlite:
             marks = ", ".join("?" * len(names))
