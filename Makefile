@@ -65,9 +65,12 @@ messages: $(STAMP)
 	$(BIN)/python .ci/po_carry.py linli
 	$(BIN)/linli compilemessages -l zh_Hans --ignore='.venv*' --ignore=var
 
-# make bench: the demo; make bench SCALE=estate|street: reads at a generated scale (bench/scale.py, SQLite).
+# make bench: the demo; make bench SCALE=estate|street|district [DB=sqlite|postgres] [PGPORT=N]: reads at a
+# generated scale (bench/scale.py). DB=postgres uses DATABASE_URL (an empty database) when it is set, else a
+# throwaway cluster from /usr/lib/postgresql/*/bin on PGPORT (default: a free port), stopped at the end.
+DB ?= sqlite
 bench: $(STAMP)
-	$(if $(SCALE),$(BIN)/python -m bench.scale --scale $(SCALE),$(BIN)/python -m bench)
+	$(if $(SCALE),$(BIN)/python -m bench.scale --scale $(SCALE) --db $(DB) $(if $(PGPORT),--pg-port $(PGPORT)) $(if $(and $(filter postgres,$(DB)),$(DATABASE_URL)),--database-url "$(DATABASE_URL)"),$(BIN)/python -m bench)
 
 # What CI runs: the suite on SQLite and on a throwaway PostgreSQL (installs Debian packages as root).
 ci:

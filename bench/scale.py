@@ -1,10 +1,13 @@
-"""``python -m bench.scale --scale estate|street``: reads at a scale, beside the one-line view, and locate().
+"""``python -m bench.scale --scale estate|street|district --db sqlite|postgres``: reads at a scale.
 
-Generates ``linli gen --scale`` data into a throwaway LINLI_HOME (SQLite unless ``--database-url`` names
-an EMPTY throwaway PostgreSQL database), signs in a superuser (district scope) and GETs each page through
-the Django test client in ``--rounds`` interleaved rounds (every URL once per turn, round after round);
-``/bench/ping`` (a one-line view in the same process and URLconf) is the ceiling.  Then ``locate()`` over
-random points against a bare shapely STRtree query loop over the same polygons.  Writes bench/RESULTS.md.
+Generates ``linli gen --scale`` data into a throwaway LINLI_HOME, on SQLite or on PostgreSQL: with
+``--db postgres`` the database is ``--database-url`` (an EMPTY throwaway database) or, without it, a
+throwaway cluster started from the system binaries (``bench.pgcluster``) on ``--pg-port`` or a free port
+and stopped at the end.  Signs in a superuser (district scope) and GETs each page through the Django test
+client in ``--rounds`` interleaved rounds (every URL once per turn, round after round); ``/bench/ping``
+(a one-line view in the same process and URLconf) is the ceiling.  Then ``locate()`` over random points
+against a bare shapely STRtree query loop over the same polygons.  Writes its own section of
+bench/RESULTS.md (one per scale and database, see ``bench.results``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import time
 from pathlib import Path
 
 from bench.__main__ import Table, setup_django
+from bench.results import put_section
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -28,7 +32,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=10, help="requests per URL per round (10)")
     parser.add_argument("--points", type=int, default=20_000, help="random points for locate() (20000)")
-    parser.add_argument("--database-url", help="an EMPTY throwaway database to use instead of SQLite")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--database-url", help="with --db postgres: an EMPTY throwaway database to use")
+    parser.add_argument("--pg-port", type=int, help="with --db postgres and no URL: the throwaway cluster's port")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     return parser.parse_args(argv)
@@ -37,6 +43,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def _pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+YEAR = "period=custom&start=2025-01-01&last=2025-12-31"  # the generated cases' last year (2021–2025)
 
 
 def urls() -> list[tuple[str, str]]:
@@ -51,12 +60,14 @@ def urls() -> list[tuple[str, str]]:
             ("handler inbox", "/cases/inbox/"), ("dispatcher board", "/cases/board/"),
             ("staff case list, status filter", f"/reports/{street.code}/cases/?status=in_progress"),
             ("GET requests.json", "/open311/v2/requests.json"),
+            ("GET requests.json, start_date", "/open311/v2/requests.json?start_date=2025-12-01T00:00:00Z"),
             ("person search by name", f"/people/?q={person.name}"),
             ("person search by ID tail", f"/people/?q={person.id_number[-4:]}"),
             ("person search by phone tail", f"/people/?q={(person.mobile or '15400000001')[-4:]}"),
             ("person page", f"/people/{person.pk}/"), ("case page", f"/cases/{case.number}/"),
             ("points figures", "/points/figures/"), ("street dashboard", f"/reports/{street.code}/"),
-            ("district dashboard", "/reports/500113/")]
+            ("street dashboard, 2025", f"/reports/{street.code}/?{YEAR}"),
+            ("district dashboard", "/reports/500113/"), ("district dashboard, 2025", f"/reports/500113/?{YEAR}")]
 
 
 def bench_reads(table: Table, rounds: int, requests: int) -> None:
@@ -70,6 +81,7 @@ def bench_reads(table: Table, rounds: int, requests: int) -> None:
     client.force_login(user)
     targets = urls()
     times: dict[str, list[float]] = {u: [] for _l, u in targets}
+    cpu: dict[str, float] = dict.fromkeys(times, 0.0)
     status: dict[str, tuple[int, int]] = {}
     for _label, url in targets:  # warm up, count queries
         client.get(url)
@@ -79,15 +91,17 @@ def bench_reads(table: Table, rounds: int, requests: int) -> None:
     for _r in range(rounds):
         for _label, url in targets:
             for _i in range(requests):
-                started = time.perf_counter()
+                started, used = time.perf_counter(), time.process_time()
                 client.get(url)
                 times[url].append((time.perf_counter() - started) * 1000)
+                cpu[url] += (time.process_time() - used) * 1000
     ceiling = statistics_median(times["/bench/ping"])
     for label, url in targets:
         code, n = status[url]
         p50, p95 = statistics_median(times[url]), _pct(times[url], 0.95)
         table.add(label, f"p50 {p50:.1f} ms, p95 {p95:.1f} ms",
-                  f"{p50 / ceiling:,.0f}× ceiling; {n} queries" + ("" if code == 200 else f"; HTTP {code}"))
+                  f"{p50 / ceiling:,.0f}× ceiling; CPU {cpu[url] / len(times[url]):.1f} ms; {n} queries"
+                  + ("" if code == 200 else f"; HTTP {code}"))
 
 
 def statistics_median(values: list[float]) -> float:
@@ -132,8 +146,8 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu}), Python {sys.version.split()[0]}, commit {commit}"
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def run(args: argparse.Namespace) -> str:
+    """Generate, measure, and return the Markdown section."""
     home = setup_django(args)
     from django.conf import settings
     from django.core.management import call_command
@@ -146,26 +160,42 @@ def main(argv: list[str] | None = None) -> int:
         call_command("collectstatic", interactive=False, verbosity=0)
         from linli.demo.gen import generate
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         made = generate(args.scale, 1)
         table.add(f"linli gen --scale {args.scale}", f"{time.perf_counter() - started:.1f} s",
-                  ", ".join(f"{k} {v:,}" for k, v in made.items()))
+                  f"{time.process_time() - cpu:.1f} s CPU in this process; "
+                  + ", ".join(f"{k} {v:,}" for k, v in made.items()))
         bench_reads(table, args.rounds, args.requests)
         bench_locate(table, args.points)
+        vendor = connection.vendor
     finally:
         connection.close()
         if not args.keep:
             import shutil
 
             shutil.rmtree(home, ignore_errors=True)
-    text = (f"## Reads at {args.scale} scale on {connection.vendor}\n\n"
-            f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {machine()}; {args.rounds} interleaved rounds of "
-            f"{args.requests} requests per URL, in-process test client (superuser, district scope).\n\n"
+    return (f"## Reads at {args.scale} scale on {vendor}\n\n"
+            f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {machine()}; load average "
+            f"{os.getloadavg()[0]:.1f} at the end; {args.rounds} interleaved rounds of {args.requests} requests "
+            "per URL, in-process test client (superuser, district scope); CPU: this process's CPU time per "
+            "request (on PostgreSQL the server's is not in it).\n\n"
             f"{table.render()}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.database_url:
+        args.db = "postgres"
+    if args.db == "postgres" and not args.database_url:
+        from bench.pgcluster import throwaway_postgres
+
+        with throwaway_postgres(args.pg_port) as url:
+            args.database_url = url
+            text = run(args)
+    else:
+        text = run(args)
     print(text)
-    out = Path(args.out)
-    previous = out.read_text() if out.exists() else ""
-    out.write_text(text + "\n" + previous)
+    put_section(Path(args.out), f"bench.scale {args.scale} {args.db}", text)
     return 0
 
 

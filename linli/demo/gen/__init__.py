@@ -5,8 +5,9 @@ District scale is 1 million people in 20 streets, 200 communities and 2,000 grid
 200,000 volunteer service records; street and estate scale are 1/20 and 1/200 of it.  Names, ID-card
 numbers (GB 11643 check character, the demo's non-existent region prefix 990113) and mobile numbers
 (the unallocated 154 block) come from the demo's ``NameMaker``.  Everything is drawn from one
-``random.Random(seed)`` and written with ``bulk_create`` in batches; on SQLite the load runs with
-``synchronous=OFF`` and a memory journal.  Photos are left out (cases carry no files).
+``random.Random(seed)`` and written as plain rows in batches (``bulk``: ``executemany`` on SQLite, ``COPY`` on
+PostgreSQL, no model instance per row); on SQLite the load runs with ``synchronous=OFF``.  Photos are left
+out (cases carry no files).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from django.db import connection, transaction
-from django.db.models import DateField, Model
+from django.utils import timezone
 
 from linli.cases.catalogue import seed_categories
 from linli.cases.models import Case, CaseEvent, Category, HandlerLevel, Status
@@ -35,6 +36,7 @@ from linli.volunteering.models import ServiceRecord
 
 from ..areas import DISTRICT_CODE
 from ..names import NameMaker
+from . import bulk
 
 __all__ = ["SCALES", "GenError", "Scale", "digest", "generate"]
 
@@ -45,6 +47,7 @@ PATH = [Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS,
         Status.VERIFIED, Status.CLOSED]
 STATE_WEIGHTS = {Status.REPORTED: 2, Status.ACCEPTED: 2, Status.DISPATCHED: 2, Status.IN_PROGRESS: 4,
                  Status.RESOLVED: 3, Status.VERIFIED: 3, Status.CLOSED: 80, Status.REJECTED: 4}
+STATES, STATE_WEIGHTS_LIST = list(STATE_WEIGHTS), list(STATE_WEIGHTS.values())
 DESCRIPTIONS = ["楼道堆放杂物，影响通行", "路灯不亮已有三天", "井盖松动，有安全隐患", "垃圾桶满溢无人清运",
                 "小区门口占道经营", "楼上漏水到我家", "广场舞噪音扰民", "绿化带被毁种菜", "电动车楼道充电",
                 "路面破损积水"]
@@ -95,21 +98,6 @@ class Progress:
     def close(self) -> None:
         if self.out is not None:
             self.out.write("\n")
-
-
-@contextmanager
-def _manual_timestamps(*models: type[Model]) -> Iterator[None]:
-    """Let bulk inserts carry their own back-dated ``auto_now``/``auto_now_add`` values."""
-    fields = [f for m in models for f in m._meta.concrete_fields
-              if isinstance(f, DateField) and (f.auto_now or f.auto_now_add)]
-    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
-    for f in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, now, add in saved:
-            f.auto_now, f.auto_now_add = now, add
 
 
 @contextmanager
@@ -166,114 +154,145 @@ def _places(scale: Scale) -> tuple[Area, list[Area], dict[int, Area], dict[int, 
 def _people(rng: random.Random, scale: Scale, grids: list[Area], progress: Progress) -> list[int]:
     names = NameMaker(rng)
     today = dt.date(2026, 1, 1)
-    batch: list[Person] = []
-    ids: list[int] = []
+    now = timezone.now()
+    table = bulk.Table(Person, ["id", "name", "gender", "birth_date", "id_number", "id_suffix", "mobile",
+                                "mobile_suffix", "area_id", "created_at", "updated_at"])
+    first = pk = bulk.next_id(Person)
+    batch: list[tuple] = []
     for i in range(scale.people):
         gender = "M" if rng.random() < 0.5 else "F"
         birth = today - dt.timedelta(days=rng.randrange(365 * 1, 365 * 95))
         id_number = names.id_number(birth, gender)
         mobile = names.mobile() if rng.random() < 0.8 else ""
-        batch.append(Person(name=names.name(gender, birth.year), gender=gender, birth_date=birth,
-                            id_number=id_number, id_suffix=id_number[-4:], mobile=mobile, mobile_suffix=mobile[-4:],
-                            area=grids[i % len(grids)]))
+        batch.append((pk, names.name(gender, birth.year), gender, birth, id_number, id_number[-4:], mobile,
+                      mobile[-4:], grids[i % len(grids)].pk, now, now))
+        pk += 1
         if len(batch) == BATCH or i == scale.people - 1:
-            ids.extend(p.pk for p in Person.objects.bulk_create(batch))
+            table.write(batch)
             progress.step("people", len(batch))
             batch = []
-    return ids
+    return list(range(first, pk))
+
+
+def _case_row(rng: random.Random, pk: int, number: str, categories: list[int], grid: Area, street: Area,
+              community: Area, created: dt.datetime) -> tuple[tuple, list[tuple]]:
+    """One case's row and its events' rows (without their ids): the workflow walked to a drawn state."""
+    final = rng.choices(STATES, STATE_WEIGHTS_LIST)[0]
+    path = [Status.REPORTED, Status.REJECTED] if final == Status.REJECTED else PATH[:PATH.index(final) + 1]
+    at, events = created, [(pk, "report", "", Status.REPORTED.value, created)]
+    accepted = resolved = None
+    for before, after in zip(path, path[1:], strict=False):
+        at += dt.timedelta(minutes=rng.randrange(10, 3 * 24 * 60))
+        events.append((pk, after.value, before.value, after.value, at))
+        accepted = accepted or at
+        resolved = at if after == Status.RESOLVED else resolved
+    category = categories[rng.randrange(len(categories))]
+    description = rng.choice(DESCRIPTIONS)
+    lat = (grid.centre_lat or 0.0) + rng.uniform(-0.0015, 0.0015)
+    lng = (grid.centre_lng or 0.0) + rng.uniform(-0.0015, 0.0015)
+    handler = grid.pk if rng.random() < 0.8 else community.pk
+    row = (pk, number, category, "app", description, lat, lng, grid.pk, street.pk, final.value,
+           HandlerLevel.GRID.value, handler, created, at,
+           accepted if final not in (Status.REPORTED, Status.REJECTED) else None, resolved,
+           at if final == Status.CLOSED else None, created + dt.timedelta(days=7))
+    return row, events
+
+
+CASE_COLUMNS = ["id", "number", "category_id", "channel", "description", "lat", "lng", "area_id", "street_id",
+                "status", "level", "handler_area_id", "created_at", "updated_at", "accepted_at", "resolved_at",
+                "closed_at", "resolve_due"]
 
 
 def _cases(rng: random.Random, scale: Scale, grids: list[Area], grid_street: dict[int, Area],
            grid_community: dict[int, Area], progress: Progress) -> None:
-    categories = list(Category.objects.filter(parent__isnull=False, active=True).order_by("code")) or \
-        list(Category.objects.order_by("code"))
-    states, weights = list(STATE_WEIGHTS), list(STATE_WEIGHTS.values())
+    categories = list(Category.objects.filter(parent__isnull=False, active=True).order_by("code")
+                      .values_list("pk", flat=True)) or list(Category.objects.order_by("code")
+                                                             .values_list("pk", flat=True))
     start = dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
     span = 5 * 365 * 86_400
     # Case numbers are street code + date + a per-street-day counter, so cases are made in time order.
     moments = sorted(rng.randrange(span) for _ in range(scale.cases))
     counters: dict[str, int] = {}
-    batch: list[tuple[Case, list[tuple[Status, Status, dt.datetime]]]] = []
+    cases, events = bulk.Table(Case, CASE_COLUMNS), bulk.Table(CaseEvent, ["id", "case_id", "action",
+                                                                            "from_status", "to_status", "at"])
+    pk, event_pk = bulk.next_id(Case), bulk.next_id(CaseEvent)
+    batch: list[tuple] = []
+    event_batch: list[tuple] = []
     for i, offset in enumerate(moments):
         grid = grids[rng.randrange(len(grids))]
         street = grid_street[grid.pk]
         created = start + dt.timedelta(seconds=offset)
         key = f"{street.code}{created:%Y%m%d}"
         counters[key] = counters.get(key, 0) + 1
-        final = rng.choices(states, weights)[0]
-        path = [Status.REPORTED, Status.REJECTED] if final == Status.REJECTED else PATH[:PATH.index(final) + 1]
-        at, steps = created, list[tuple[Status, Status, dt.datetime]]()
-        for before, after in zip(path, path[1:], strict=False):
-            at += dt.timedelta(minutes=rng.randrange(10, 3 * 24 * 60))
-            steps.append((before, after, at))
-        lat, lng = grid.centre_lat or 0.0, grid.centre_lng or 0.0
-        case = Case(number=f"{key}{counters[key]:04d}", category=categories[rng.randrange(len(categories))],
-                    channel="app", description=rng.choice(DESCRIPTIONS), lat=lat + rng.uniform(-0.0015, 0.0015),
-                    lng=lng + rng.uniform(-0.0015, 0.0015), area=grid, street=street, status=final,
-                    level=HandlerLevel.GRID, handler_area=grid if rng.random() < 0.8 else grid_community[grid.pk],
-                    created_at=created, updated_at=at,
-                    accepted_at=steps[0][2] if final not in (Status.REPORTED, Status.REJECTED) else None,
-                    resolved_at=next((t for _b, a, t in steps if a == Status.RESOLVED), None),
-                    closed_at=at if final == Status.CLOSED else None,
-                    resolve_due=created + dt.timedelta(days=7))
-        batch.append((case, steps))
+        row, steps = _case_row(rng, pk, f"{key}{counters[key]:04d}", categories, grid, street,
+                               grid_community[grid.pk], created)
+        batch.append(row)
+        for step in steps:
+            event_batch.append((event_pk, *step))
+            event_pk += 1
+        pk += 1
         if len(batch) == BATCH or i == len(moments) - 1:
-            Case.objects.bulk_create([c for c, _s in batch])
-            events = [CaseEvent(case_id=c.pk, action="report", to_status=Status.REPORTED, at=c.created_at)
-                      for c, _s in batch]
-            events += [CaseEvent(case_id=c.pk, action=after.value, from_status=before, to_status=after, at=t)
-                       for c, s in batch for before, after, t in s]
-            CaseEvent.objects.bulk_create(events)
+            cases.write(batch)
+            events.write(event_batch)
             progress.step("cases", len(batch))
-            batch = []
+            batch, event_batch = [], []
 
 
 def _points(rng: random.Random, scale: Scale, district: Area, person_ids: list[int], progress: Progress) -> None:
-    """Earnings from the issuance account, some points expired: every transfer moves, never creates, points."""
+    """Earnings from the issuance account, some points expired: every transfer moves, never creates, points.
+
+    The members' accounts are written last, with their final balances (the foreign keys are checked at
+    the commit), so no balance is updated afterwards."""
     scheme = Scheme.objects.create(code="gen-points", name="合成积分", area=district)
     issuance = Account.objects.create(kind=AccountKind.ISSUANCE, scheme=scheme)
     expiry = Account.objects.create(kind=AccountKind.EXPIRY, scheme=scheme)
     members = person_ids[::10]
-    accounts = Account.objects.bulk_create([Account(kind=AccountKind.PERSON, person_id=p) for p in members],
-                                           batch_size=BATCH)
-    balance = {a.pk: 0 for a in accounts}
+    first = bulk.next_id(Account)
+    accounts = list(range(first, first + len(members)))
+    balance = dict.fromkeys(accounts, 0)
     balance[issuance.pk] = balance[expiry.pk] = 0
     start = dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
-    batch: list[Transfer] = []
+    table = bulk.Table(Transfer, ["id", "debit_id", "credit_id", "amount", "key", "source", "at"])
+    pk = bulk.next_id(Transfer)
+    batch: list[tuple] = []
     for i in range(scale.transfers):
-        account = accounts[rng.randrange(len(accounts))].pk
+        account = accounts[rng.randrange(len(accounts))]
         if balance[account] >= 20 and rng.random() < 0.1:
             debit, credit, amount, source = account, expiry.pk, rng.randrange(1, balance[account] + 1), "expiry"
         else:
             debit, credit, amount, source = issuance.pk, account, rng.choice((3, 5, 10, 20)), "service"
         balance[debit] -= amount
         balance[credit] += amount
-        batch.append(Transfer(debit_id=debit, credit_id=credit, amount=amount, key=f"gen:{i}", source=source,
-                              at=start + dt.timedelta(seconds=rng.randrange(5 * 365 * 86_400))))
+        batch.append((pk + i, debit, credit, amount, f"gen:{i}", source,
+                      start + dt.timedelta(seconds=rng.randrange(5 * 365 * 86_400))))
         if len(batch) == BATCH or i == scale.transfers - 1:
-            Transfer.objects.bulk_create(batch)
+            table.write(batch)
             progress.step("points", len(batch))
             batch = []
-    Account.objects.bulk_update([Account(pk=pk, balance=b) for pk, b in balance.items()], ["balance"],
-                                batch_size=BATCH)
+    bulk.Table(Account, ["id", "kind", "person_id", "balance"]).write(
+        (pk, AccountKind.PERSON.value, person, balance[pk]) for pk, person in zip(accounts, members, strict=True))
+    for system in (issuance, expiry):
+        Account.objects.filter(pk=system.pk).update(balance=balance[system.pk])
 
 
 def _services(rng: random.Random, scale: Scale, grids: list[Area], person_ids: list[int],
               progress: Progress) -> None:
     start = dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
     volunteers = person_ids[::5]
-    batch: list[ServiceRecord] = []
+    table = bulk.Table(ServiceRecord, ["id", "volunteer_id", "area_id", "content", "place", "started_at",
+                                       "ended_at", "computed_minutes", "minutes", "organiser_name", "status",
+                                       "recorded_at", "confirmed_at"])
+    pk = bulk.next_id(ServiceRecord)
+    batch: list[tuple] = []
     for i in range(scale.services):
         began = start + dt.timedelta(minutes=rng.randrange(5 * 365 * 24 * 60))
         minutes = rng.choice((30, 60, 90, 120, 180))
-        batch.append(ServiceRecord(
-            volunteer_id=volunteers[rng.randrange(len(volunteers))], area=grids[rng.randrange(len(grids))],
-            content=rng.choice(SERVICES), place="社区服务站", started_at=began,
-            ended_at=began + dt.timedelta(minutes=minutes), computed_minutes=minutes, minutes=minutes,
-            organiser_name="社区志愿服务队", status=ServiceRecord.Status.CONFIRMED, recorded_at=began,
-            confirmed_at=began + dt.timedelta(days=1)))
+        batch.append((pk + i, volunteers[rng.randrange(len(volunteers))], grids[rng.randrange(len(grids))].pk,
+                      rng.choice(SERVICES), "社区服务站", began, began + dt.timedelta(minutes=minutes), minutes,
+                      minutes, "社区志愿服务队", ServiceRecord.Status.CONFIRMED.value, began,
+                      began + dt.timedelta(days=1)))
         if len(batch) == BATCH or i == scale.services - 1:
-            ServiceRecord.objects.bulk_create(batch)
+            table.write(batch)
             progress.step("services", len(batch))
             batch = []
 
@@ -290,7 +309,7 @@ def generate(scale: str, seed: int = 1, out: TextIO | None = sys.stderr) -> dict
     s = SCALES[scale]
     rng = random.Random(seed)
     progress = Progress(out, s.people + s.cases + s.transfers + s.services)
-    with _fast_sqlite(), _manual_timestamps(Case, CaseEvent, Transfer, ServiceRecord), transaction.atomic():
+    with _fast_sqlite(), transaction.atomic():
         seed_categories()
         district, grids, grid_street, grid_community = _places(s)
         person_ids = _people(rng, s, grids, progress)
@@ -298,6 +317,7 @@ def generate(scale: str, seed: int = 1, out: TextIO | None = sys.stderr) -> dict
         rollup.rebuild()  # the cases were bulk-written around the services and their hooks
         _points(rng, s, district, person_ids, progress)
         _services(rng, s, grids, person_ids, progress)
+        bulk.reset_sequences(Person, Case, CaseEvent, Account, Transfer, ServiceRecord)
         refresh_planner_statistics()
     progress.close()
     return counts()

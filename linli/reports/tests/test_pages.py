@@ -17,7 +17,7 @@ from linli.core.scope import scope_for
 from linli.reports import nav  # noqa: F401 - registers the contributor
 from linli.reports.models import Kpi, Target
 
-from .conftest import OCTOBER, numbers
+from .conftest import END, OCTOBER, START, numbers
 
 
 def login(client, user):
@@ -211,3 +211,44 @@ def test_public_page_is_cached_and_links_the_case_map(client, tree, october, dja
         assert page() == first
     cache.clear()
     assert page() != first
+
+
+def _more_cases(tree, n: int) -> None:
+    """``n`` more October cases over every leaf category, channel and grid of street A (copies of a fixed case)."""
+    from linli.cases.models import Category, Channel
+    from linli.reports import rollup
+
+    base = Case.objects.filter(area=tree.g1, created_at__gte=START, created_at__lt=END).order_by("id").first()
+    leaves = list(Category.objects.filter(parent__isnull=False))
+    channels = [c for c, _label in Channel.choices]
+    copies = []
+    for i in range(n):
+        base.pk, base.id = None, None
+        base.number, base.client_token = f"2026109{i:05d}", None
+        base.category, base.channel = leaves[i % len(leaves)], channels[i % len(channels)]
+        base.area = (tree.g1, tree.g2)[i % 2]
+        copies.append(Case(**{f.attname: getattr(base, f.attname) for f in Case._meta.concrete_fields}))
+    Case.objects.bulk_create(copies)
+    Case.objects.filter(number__startswith="2026109").update(created_at=base.created_at)  # not auto_now_add's
+    rollup.rebuild()
+    cache.clear()
+
+
+@pytest.mark.parametrize("unit", ["street_a", "comm_a1"])
+def test_dashboard_and_case_list_queries_do_not_grow_with_the_cases(client, tree, users, october, unit,
+                                                                    django_assert_max_num_queries):
+    """The fixed cases, then 30 more over every category, channel and grid: the same queries (no N+1 in the
+    league table, the categories or the list), and the page counts the new cases."""
+    login(client, users.street)
+    area = getattr(tree, unit)
+    url, params = dash(area)
+    cases_url = reverse("reports:cases", args=[area.code])
+    with django_assert_max_num_queries(32) as few:
+        before = client.get(url, params).context["d"].cases.kpis.received
+    with django_assert_max_num_queries(12) as few_list:
+        assert client.get(cases_url, params).status_code == 200
+    _more_cases(tree, 30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url, params).context["d"].cases.kpis.received == before + 30
+    with django_assert_max_num_queries(len(few_list.captured_queries)):
+        assert client.get(cases_url, params).status_code == 200
