@@ -121,12 +121,22 @@ class RequestPresenter:
         self.build_url = build_url
         self.labels = {value: str(label) for value, label in Status.choices}
         self.tz = timezone.get_current_timezone()
+        self.offsets: dict[int, dt.timezone] = {}
 
     def full(self, row: Mapping) -> bool:
         return self.scope is not None and self.scope.covers_code(row["area__code"])
 
     def _iso(self, value: dt.datetime | None) -> str | None:
-        return value.astimezone(self.tz).isoformat(timespec="seconds") if value else None
+        """``value`` (aware) in local time as ISO 8601.  The zone's offset is looked up once per quarter
+        hour (every zone changes its offset on a quarter hour of UTC time) and kept as a fixed-offset zone,
+        which converts and formats several times faster than the named zone."""
+        if not value:
+            return None
+        quarter = int(value.timestamp()) // 900
+        fixed = self.offsets.get(quarter)
+        if fixed is None:
+            fixed = self.offsets[quarter] = dt.timezone(value.astimezone(self.tz).utcoffset() or dt.timedelta())
+        return value.astimezone(fixed).isoformat(timespec="seconds")
 
     def __call__(self, row: Mapping) -> dict:
         full = self.full(row)

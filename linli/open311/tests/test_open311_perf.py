@@ -341,3 +341,39 @@ def _chain(handler) -> list:
         found.append(inner)
         node = getattr(inner, "get_response", None)
     return found
+
+
+# --- the list's local times and the writers' queue ----------------------------------------------
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/New_York", "Australia/Lord_Howe"])
+def test_local_times_match_the_named_zone_across_offset_changes(zone, settings):
+    from django.utils import timezone as tz
+
+    from linli.open311.services import RequestPresenter
+
+    start = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)  # the spring changes of New York and Lord Howe (30 min)
+    moments = [start + dt.timedelta(minutes=7 * i) for i in range(0, 60 * 24 * 40 // 7)]
+    with tz.override(zone):
+        present = RequestPresenter(None, str)
+        assert [present._iso(m) for m in moments] == [
+            m.astimezone(tz.get_current_timezone()).isoformat(timespec="seconds") for m in moments]
+
+
+def test_sqlite_writers_of_two_processes_take_turns(tmp_path, settings):
+    import fcntl
+    import os
+
+    from django.db import connection
+
+    from linli.core import writelock
+
+    if connection.vendor != "sqlite":
+        pytest.skip("on PostgreSQL serialised() does nothing")
+    settings.LINLI_HOME = tmp_path
+    writelock._file.update(pid=0, fd=-1)
+    with writelock.serialised():
+        other = os.open(tmp_path / "write.lock", os.O_RDWR)  # another process's own open of the file
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again once the block is left
+    os.close(other)
