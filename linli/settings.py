@@ -99,12 +99,13 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-# Read-only calls of the open APIs (GET/HEAD under these paths) take this shorter stack (linli/wsgi.py):
-# no session, CSRF, user, messages, audit, htmx or history, which such a call never uses.
+# Calls of the open APIs (GET/HEAD/POST under these paths, authenticated by an API key) take this shorter
+# stack (linli/wsgi.py): no session, CSRF, user, messages, audit, htmx or history, which such a call never uses.
 LINLI_API_PATHS = ("/open311/",)
 LINLI_API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "linli.core.middleware.ApiContentSecurityPolicyMiddleware",  # default-src 'none' (JSON and XML only)
+    "linli.core.middleware.RejectOversizedRequestsMiddleware",
     "linli.core.middleware.RejectControlCharactersMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,10 +1,11 @@
-"""The WSGI application: Django's handler, and a lighter one for the read-only calls of the open APIs.
+"""The WSGI application: Django's handler, and a lighter one for the calls of the open APIs.
 
-A GET or HEAD under ``LINLI_API_PATHS`` (Open311) goes through ``LINLI_API_MIDDLEWARE``: the security
-headers (a fixed ``default-src 'none'`` policy) and checks, the language, nothing else.  Such a call
-never has a user, a session, a form or a write to audit, so the session, CSRF, authentication,
-messages, audit, htmx and history middleware only cost it time (a third of what a small answer
-costs).  Every other request takes ``MIDDLEWARE``.
+A GET, HEAD or POST under ``LINLI_API_PATHS`` (Open311) goes through ``LINLI_API_MIDDLEWARE``: the
+security headers (a fixed ``default-src 'none'`` policy) and checks (body size, control characters),
+the language, nothing else.  Such a call is authenticated by its API key, never by a user's session:
+it has no session, no CSRF token (the views are exempt) and no staff action to audit (the request
+records its key), so the session, CSRF, authentication, messages, audit, htmx and history middleware
+only cost it time (a third of what a small answer costs).  Every other request takes ``MIDDLEWARE``.
 """
 
 import os
@@ -32,9 +33,10 @@ class ApiHandler(WSGIHandler):
 
 api = ApiHandler()
 API_PATHS = tuple(settings.LINLI_API_PATHS)
+API_METHODS = frozenset({"GET", "HEAD", "POST"})
 
 
 def application(environ, start_response):
-    if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and environ.get("PATH_INFO", "").startswith(API_PATHS):
+    if environ.get("REQUEST_METHOD") in API_METHODS and environ.get("PATH_INFO", "").startswith(API_PATHS):
         return api(environ, start_response)
     return web(environ, start_response)

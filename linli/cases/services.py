@@ -133,7 +133,8 @@ def file_case(*, category: Category, channel: str, description: str, reporter: U
               address: str = "", client_token: str | None = None, caller_name: str = "",
               callback_phone: str = "", channel_ref: str = "",
               actor: User | None | Literal[_Default.REPORTER] = _Default.REPORTER,
-              event_data: dict[str, Any] | None = None, reported_at: dt.datetime | None = None) -> Case:
+              event_data: dict[str, Any] | None = None, reported_at: dt.datetime | None = None,
+              token_is_new: bool = False) -> Case:
     """Record a report from any channel, locate it, number it, route it and start its deadlines, and
     tell its handlers (messages and group robots) once the transaction commits.
 
@@ -142,11 +143,13 @@ def file_case(*, category: Category, channel: str, description: str, reporter: U
     submit with the same ``client_token`` returns the case the first one created and tells nobody again.
     ``reported_at`` is when the report was made if it is entered afterwards (from a meeting's minutes or a
     paper ledger): the number, the first deadline and the filing event take that time.
+    ``token_is_new``: the caller has just made ``client_token`` up (a fresh UUID), so no case can hold it
+    yet: neither the look-up nor the savepoint for a concurrent retry is needed.
     """
     now = timezone.now()
     if reported_at is not None and reported_at > now:
         raise CaseError(_("A report cannot be dated in the future."))
-    if client_token:
+    if client_token and not token_is_new:
         existing = Case.objects.filter(client_token=client_token).first()
         if existing is not None:
             return existing
@@ -175,7 +178,7 @@ def file_case(*, category: Category, channel: str, description: str, reporter: U
         accept_due=WorkCalendar().add_hours(now, category.accept_hours),
     )
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=bool(client_token) and not token_is_new):
             case.save()
     except IntegrityError:
         if client_token and (existing := Case.objects.filter(client_token=client_token).first()):

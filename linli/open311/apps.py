@@ -12,9 +12,10 @@ class Open311Config(AppConfig):
         from linli.cases.models import Category
 
         from . import catalogue
-        from .models import ServiceAttribute
+        from .models import ApiKey, ServiceAttribute, StreetOpen311Settings
 
-        for model in (Category, ServiceAttribute):
+        # What the catalogue's per-process copies hold: the answers, a POST's category, the keys, the review settings.
+        for model in (Category, ServiceAttribute, ApiKey, StreetOpen311Settings):
             post_save.connect(catalogue.changed, sender=model, dispatch_uid=f"open311-catalogue-save-{model.__name__}")
             post_delete.connect(catalogue.changed, sender=model,
                                 dispatch_uid=f"open311-catalogue-delete-{model.__name__}")

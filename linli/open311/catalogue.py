@@ -5,6 +5,8 @@ Every web process keeps the rendered bytes of each answer with its ``ETag`` (a h
 clears this process's copies at once and moves the shared version (in the cache every process sees)
 to now, again after its transaction commits; another process notices within ``RECHECK_SECONDS``.  A
 change that sends no signal (``QuerySet.update``, raw SQL) shows at the latest after ``MAX_AGE_SECONDS``.
+``kept`` holds the rows the answers and a POST are made of the same way: a category, the API keys and the
+streets' review settings (their saves move the version too: ``apps.py``).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from xml.etree.ElementTree import Element, SubElement, tostring
 
+import orjson
 from django.http import HttpResponse
 
 from linli.core.text import xml_text
@@ -43,7 +44,10 @@ def render(fmt: str, root: str, value) -> tuple[bytes, str]:
     """``value`` as JSON, or as XML under ``root`` (lists of ``ITEM_NAMES[root]`` elements), and its type."""
     if fmt == "xml":
         return to_xml(root, value), XML_TYPE
-    return json.dumps(value, ensure_ascii=False).encode(), JSON_TYPE
+    try:
+        return orjson.dumps(value), JSON_TYPE  # UTF-8 as it is, like ensure_ascii=False; 5-10 × json's speed
+    except TypeError:  # what orjson does not take (a lazy translation, a key that is not a string)
+        return json.dumps(value, ensure_ascii=False, default=str).encode(), JSON_TYPE
 
 
 def respond(fmt: str, root: str, value, status: int = 200) -> HttpResponse:

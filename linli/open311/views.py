@@ -19,7 +19,6 @@ from linli.core.auth import client_ip
 
 from . import catalogue, services
 from .formats import error, render, respond
-from .models import ApiKey
 
 ATTRIBUTE = re.compile(r"^attribute\[([^\]]{1,40})\](\[\])?$")
 FORMATS = ("json", "xml")
@@ -36,7 +35,7 @@ def open311_view(methods: list[str]):
             if fmt not in FORMATS:
                 return error("json", 404, _("Formats are json and xml."))
             params = _params(request)
-            key = ApiKey.objects.select_related("area").for_raw(params.get("api_key", ""))
+            key = services.api_key(params.get("api_key", ""))
             ident = f"key:{key.pk}" if key else f"ip:{client_ip(request)}"
             limit = settings.LINLI_OPEN311_PER_MINUTE_KEY if key else settings.LINLI_OPEN311_PER_MINUTE_IP
             if services.rate_limited("calls", ident, limit):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -40,15 +40,25 @@ def key_of(case: Case) -> dict[str, Any]:
             "channel": case.channel, "status": case.status, "department_id": case.handler_department_id}
 
 
+def _upsert_sql(with_department: bool) -> str:
+    """Add to a key's row, or make it: one statement on the partial unique index that fits the key
+    (``caseday_key`` with a department, ``caseday_key_nodept`` without), SQLite 3.35+ and PostgreSQL."""
+    q = connection.ops.quote_name
+    table = q(CaseDay._meta.db_table)
+    columns = [q(c) for c in KEY if with_department or c != "department_id"]
+    values = ", ".join(["%s"] * (len(columns) + 1))
+    department = q("department_id") + (" IS NOT NULL" if with_department else " IS NULL")
+    return (f"INSERT INTO {table} ({', '.join(columns)}, {q('cases')}) VALUES ({values}) "  # noqa: S608 - fixed names
+            f"ON CONFLICT ({', '.join(columns)}) WHERE {department} "
+            f"DO UPDATE SET {q('cases')} = {table}.{q('cases')} + excluded.{q('cases')}")
+
+
 def _add(key: dict[str, Any], delta: int) -> None:
-    rows = CaseDay.objects.filter(**key)
-    if rows.update(cases=F("cases") + delta):
-        return
-    try:
-        with transaction.atomic():
-            CaseDay.objects.create(**key, cases=delta)
-    except IntegrityError:  # another step created the row meanwhile (PostgreSQL): add to it
-        rows.update(cases=F("cases") + delta)
+    with_department = key["department_id"] is not None
+    params = [connection.ops.adapt_datefield_value(key["day"]),
+              *(key[c] for c in KEY[1:] if with_department or c != "department_id"), delta]
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(with_department), params)
 
 
 def on_case_event(case: Case, event: CaseEvent) -> None:
