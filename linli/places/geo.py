@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any
 
@@ -25,6 +25,7 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.db import connection
+from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from shapely.geometry import shape
@@ -55,13 +56,15 @@ def _is_number(value: Any) -> bool:
 
 def check_lat_lng(lat: Any, lng: Any) -> tuple[float, float]:
     """``(lat, lng)`` as floats, or ``InvalidCoordinates`` saying what is wrong (numbers only)."""
+    if type(lat) is float and type(lng) is float and -90 <= lat <= 90 and -180 <= lng <= 180:
+        return lat, lng  # the common case, without translating the labels (NaN fails the comparisons)
     values = []
-    for value, label in ((lat, _("Latitude")), (lng, _("Longitude"))):
+    for value, label in ((lat, gettext_noop("Latitude")), (lng, gettext_noop("Longitude"))):
         if not _is_number(value):
-            raise InvalidCoordinates(_("%(label)s must be a number.") % {"label": label})
+            raise InvalidCoordinates(_("%(label)s must be a number.") % {"label": _(label)})
         value = float(value)
         if not math.isfinite(value):
-            raise InvalidCoordinates(_("%(label)s must be a finite number.") % {"label": label})
+            raise InvalidCoordinates(_("%(label)s must be a finite number.") % {"label": _(label)})
         values.append(value)
     lat_f, lng_f = values
     if not -90 <= lat_f <= 90:
@@ -70,6 +73,16 @@ def check_lat_lng(lat: Any, lng: Any) -> tuple[float, float]:
         raise InvalidCoordinates(
             _("Longitude must be between -180 and 180 (got %(value)s).") % {"value": lng_f})
     return lat_f, lng_f
+
+
+def check_points(points: Sequence[tuple[Any, Any]]) -> np.ndarray:
+    """Many ``(lat, lng)`` checked like ``check_lat_lng``, as an array of (lng, lat) rows."""
+    if all(type(lat) is float and type(lng) is float for lat, lng in points):
+        lnglat = np.array(points, dtype=float).reshape(-1, 2)[:, ::-1]
+        lat, lng = lnglat[:, 1], lnglat[:, 0]
+        if ((lat >= -90) & (lat <= 90) & (lng >= -180) & (lng <= 180)).all():  # NaN fails too
+            return lnglat
+    return np.array([check_lat_lng(lat, lng)[::-1] for lat, lng in points], dtype=float).reshape(-1, 2)
 
 
 def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -239,15 +252,40 @@ class _GridIndex:
     rows: tuple[tuple, ...]  # field values of each grid (without boundary), in code order
     above: dict[int, tuple]  # field values of every unit above the grids, by id
 
-    def area(self, i: int) -> Area:
+    _protos: dict[int, Area] = field(default_factory=dict, compare=False)  # grid i / unit -id-1 → prototype
+
+    def _proto(self, key: int, row: tuple) -> Area:
+        proto = self._protos.get(key)
+        if proto is None:
+            proto = self._protos[key] = Area.from_db("default", _GRID_FIELDS, row)
+        return proto
+
+    def area(self, i: int, parents: dict[int, Area] | None = None) -> Area:
         """A fresh ``Area`` for row ``i`` with fresh parents up to the district attached (``ancestor()``
-        and ``parent`` run no query); boundaries are loaded on first access."""
-        grid = node = Area.from_db("default", _GRID_FIELDS, self.rows[i])
+        and ``parent`` run no query); boundaries are loaded on first access.
+
+        ``parents`` (parent id → ``Area``) shares the parents among the grids of one batch."""
+        parents = {} if parents is None else parents
+        grid = node = _clone(self._proto(i, self.rows[i]))
         while node.parent_id is not None and (row := self.above.get(node.parent_id)) is not None:
-            parent = Area.from_db("default", _GRID_FIELDS, row)
-            node.parent = parent
+            parent = parents.get(node.parent_id)
+            cache = node._state.fields_cache  # what ``node.parent = parent`` sets, without the descriptor's checks
+            if parent is not None:
+                cache["parent"] = parent  # its own parents are attached already
+                break
+            parent = cache["parent"] = parents[node.parent_id] = _clone(self._proto(-node.parent_id - 1, row))
             node = parent
         return grid
+
+
+def _clone(proto: Area) -> Area:
+    """A copy of an unsaved-changes-free ``Area`` loaded from the database, ~30 times cheaper than
+    ``from_db``: the same field values, its own state and relation cache."""
+    area = Area.__new__(Area)
+    area.__dict__.update(proto.__dict__)
+    state = area._state = ModelState()
+    state.db, state.adding = proto._state.db, False
+    return area
 
 
 _index: _GridIndex | None = None
@@ -350,30 +388,27 @@ def locate_many(points: Sequence[tuple[float, float]]) -> list[Area | None]:
     """``locate`` for many (lat, lng) points at once: two vectorised tree queries for the whole batch.
 
     Same answers as calling ``locate`` on each point (lowest code on a border, the fallback distance);
-    one ``Area`` per distinct grid found.  Raises ``InvalidCoordinates`` if any point is invalid."""
-    checked = [check_lat_lng(lat, lng) for lat, lng in points]
-    if not checked:
+    one ``Area`` per distinct grid found, and the grids of the batch share their parent objects.  No
+    query while the index is fresh.  Raises ``InvalidCoordinates`` if any point is invalid."""
+    lnglat = check_points(points)
+    if not len(lnglat):
         return []
     index = grid_index()
     if not index.rows:
-        return [None] * len(checked)
-    lnglat = np.array([(lng, lat) for lat, lng in checked], dtype=float)
+        return [None] * len(lnglat)
     projected = shapely.points(index.projection.forward(lnglat))
-    best = np.full(len(checked), len(index.rows), dtype=np.int64)
+    none = len(index.rows)
+    best = np.full(len(lnglat), none, dtype=np.int64)
     found, grids = index.tree.query(projected, predicate="intersects")
     np.minimum.at(best, found, grids)
     limit = float(settings.LINLI_LOCATE_FALLBACK_METRES)
-    missing = np.flatnonzero(best == len(index.rows))
+    missing = np.flatnonzero(best == none)
     if limit > 0 and len(missing):
         near_in, near_grid = index.tree.query_nearest(projected[missing], max_distance=limit)
         np.minimum.at(best, missing[near_in], near_grid)
-    areas: dict[int, Area] = {}
-    result: list[Area | None] = []
-    for i in best.tolist():
-        if i == len(index.rows):
-            result.append(None)
-        else:
-            if i not in areas:
-                areas[i] = index.area(i)
-            result.append(areas[i])
-    return result
+    areas: dict[int, Area | None] = {none: None}
+    parents: dict[int, Area] = {}
+    for i in np.unique(best).tolist():
+        if i != none:
+            areas[i] = index.area(i, parents)
+    return [areas[i] for i in best.tolist()]

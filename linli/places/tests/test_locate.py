@@ -62,16 +62,28 @@ def test_fallback_distance_follows_the_setting(tree, settings):
     assert locate(29.402 + 400 * METRE_LAT, 106.501) == tree.g1
 
 
-@pytest.mark.parametrize("lat, lng", [
+BAD_POINTS = [
     (math.nan, 106.5), (29.4, math.nan), (math.inf, 106.5), (29.4, -math.inf),
     ("29.4", 106.5), (None, 106.5), (29.4, [106.5]), (True, 106.5),
     (90.0001, 106.5), (-91, 106.5), (29.4, 180.5), (29.4, -181),
-])
+]
+
+
+@pytest.mark.parametrize("lat, lng", BAD_POINTS)
 def test_invalid_coordinates_raise_a_value_error_in_chinese(tree, lat, lng):
     with pytest.raises(ValueError) as info:
         locate(lat, lng)
     assert isinstance(info.value, InvalidCoordinates)
     assert "纬度" in str(info.value) or "经度" in str(info.value)
+
+
+@pytest.mark.parametrize("lat, lng", BAD_POINTS)
+def test_one_invalid_point_in_a_batch_raises_the_same_error(tree, lat, lng):
+    with pytest.raises(InvalidCoordinates) as batch:
+        locate_many([(29.401, 106.501), (lat, lng), (29.401, 106.503)])
+    with pytest.raises(InvalidCoordinates) as single:
+        locate(lat, lng)
+    assert str(batch.value) == str(single.value)
 
 
 def test_extreme_but_valid_coordinates_are_accepted(tree):
@@ -184,6 +196,17 @@ def test_locate_many_gives_the_same_answers_as_locate_point_by_point(tree):
               (29.400 - 50 * METRE_LAT, 106.5035), (0, 0), (90, 180)]
     assert locate_many(points) == [locate(lat, lng) for lat, lng in points]
     assert locate_many([]) == []
+
+
+def test_a_batch_costs_one_query_and_its_grids_come_with_their_parents(tree, django_assert_num_queries):
+    locate(29.401, 106.501)  # build the index
+    points = [(29.4005 + k * 0.00001, 106.5005 + (k % 3) * 0.001) for k in range(300)] + [(29.5, 106.8)] * 50
+    with django_assert_num_queries(1):  # the version stamp (compared on every call under the test settings)
+        found = locate_many(points)
+        assert {g.code for g in found if g} == {tree.g1.code, tree.g2.code}
+        assert found[0].parent == tree.comm_a1 and found[0].ancestor(AreaLevel.STREET) == tree.street_a
+    assert found[-1] is None
+    assert found[0] == found[3] and found[0].boundary == tree.g1.boundary
 
 
 def test_locate_many_without_grids_and_with_a_bad_point(db):
