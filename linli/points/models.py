@@ -66,7 +66,6 @@ class Account(models.Model):
     class Meta:
         verbose_name = _("points account")
         verbose_name_plural = _("points accounts")
-        indexes = [models.Index(fields=["kind"], name="account_kind")]  # the figures' system accounts
         constraints = [
             models.CheckConstraint(condition=Q(kind="issuance") | Q(balance__gte=0), name="account_not_overdrawn"),
             models.CheckConstraint(condition=~Q(kind="person") | Q(person__isnull=False),
