@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 
-from linli.core.paging import page_by_id, parse_key
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
 from linli.places.models import Area, AreaLevel
@@ -18,36 +13,12 @@ from linli.places.models import Area, AreaLevel
 from ..models import CareRecipient
 from ..services import access
 
-PAGE = 30
-
 
 def client_ip(request: HttpRequest) -> str | None:
     try:
         return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
     except ValueError:
         return None
-
-
-def page(qs, request: HttpRequest, params: dict | None = None, *, newest_first: bool = True) -> dict:
-    after = request.GET.get("after")
-    items, next_key = page_by_id(qs, after, PAGE, newest_first=newest_first)
-    params = {k: v for k, v in (params or {}).items() if v not in (None, "")}
-    return {"items": items, "next_url": "?" + urlencode({**params, "after": next_key}) if next_key else None,
-            "first_url": ("?" + urlencode(params)) if parse_key(after) else None}
-
-
-def fail(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def form_errors(request: HttpRequest, form) -> None:
-    """A form's errors as messages (the page redirects), each naming its field."""
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        for e in errors:
-            messages.error(request, _("%(field)s: %(error)s") % {"field": field.label, "error": e}
-                           if field is not None and field.label else e)
 
 
 def require_manager(request: HttpRequest) -> None:

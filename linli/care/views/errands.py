@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.actions import fail, form_errors
 from linli.core.http import AuthenticatedRequest
 from linli.core.money import yuan_cents
+from linli.core.paging import page_links
 from linli.core.scope import scope_for
 
 from ..forms import (
@@ -23,7 +25,7 @@ from ..forms import (
 from ..models import Errand
 from ..services import access, errands
 from ..services.access import CareError
-from .common import fail, form_errors, page, pick_person
+from .common import pick_person
 
 # --- errands ----------------------------------------------------------------------------------------------------
 
@@ -36,7 +38,7 @@ def errand_list(request: AuthenticatedRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if kind in Errand.Kind.values:
         qs = qs.filter(kind=kind)
-    context = page(qs, request, {"status": status, "kind": kind})
+    context = page_links(qs, request, {"status": status, "kind": kind})
     context.update({"statuses": Errand.Status.choices, "kinds": Errand.Kind.choices, "status": status, "kind": kind,
                     "may_log": access.is_manager(scope_for(request.user))
                     or scope_for(request.user).has_role("hotline_duty")})
@@ -50,7 +52,7 @@ def errand_mine(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.person_id:
         raise Http404
     qs = errands.agent_open(request.user)
-    context = page(qs, request, newest_first=False)
+    context = page_links(qs, request, newest_first=False)
     done = Errand.objects.filter(agent_id=request.user.person_id, status__in=[
         Errand.Status.DONE, Errand.Status.CONFIRMED]).count()
     return render(request, "care/errand_mine.html", {**context, "done": done})

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.actions import fail, form_errors, handle
 from linli.core.http import AuthenticatedRequest
+from linli.core.paging import page_links
 from linli.core.scope import scope_for, scoped
 
 from ..forms import (
@@ -25,7 +27,6 @@ from ..models import (
 )
 from ..services import access, helps, outreach
 from ..services.access import CareError
-from .common import fail, form_errors, page
 
 # --- six helps --------------------------------------------------------------------------------------------------
 
@@ -42,7 +43,7 @@ def helps_page(request: AuthenticatedRequest) -> HttpResponse:
         bookings = bookings.filter(status=status)
     return render(request, "care/helps.html", {
         "services": list(services[:100]), "statuses": HelpBooking.Status.choices, "status": status,
-        "deliver_form": DeliverForm(), **page(bookings, request, {"status": status})})
+        "deliver_form": DeliverForm(), **page_links(bookings, request, {"status": status})})
 
 
 @login_required
@@ -53,15 +54,13 @@ def help_book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404
     services = list(helps.services_for(recipient))
     form = BookForm(request.POST or None, services=services, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        service = next(s for s in services if s.pk == form.cleaned_data["service"])
-        try:
-            helps.book(request.user, service, recipient, date=form.cleaned_data["date"], note=form.cleaned_data["note"])
-        except CareError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The service was booked."))
-            return redirect("care:recipient_detail", pk=recipient.pk)
+    def book(data: dict) -> None:
+        service = next(s for s in services if s.pk == data["service"])
+        helps.book(request.user, service, recipient, date=data["date"], note=data["note"])
+
+    if done := handle(request, form, book, then=lambda _r: reverse("care:recipient_detail", args=[recipient.pk]),
+                      done=_("The service was booked.")):
+        return done
     return render(request, "care/help_book.html", {"form": form, "recipient": recipient})
 
 
@@ -99,18 +98,14 @@ def outreach_page(request: AuthenticatedRequest) -> HttpResponse:
     form = OutreachForm(request.POST or None, activities=outreach.linkable_activities(request.user),
                         partners=outreach.partners_for(request.user),
                         departments=outreach.departments_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            outreach.record(request.user, data["activity"], kind=data["kind"], partners=data["partners"],
-                            departments=data["departments"])
-        except CareError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Recorded: %(title)s.") % {"title": data["activity"].title})
-            return redirect("care:outreach")
+    if done := handle(request, form, lambda data: outreach.record(
+            request.user, data["activity"], kind=data["kind"], partners=data["partners"],
+            departments=data["departments"]),
+            then=lambda _r: reverse("care:outreach"),
+            done=lambda _r: _("Recorded: %(title)s.") % {"title": form.cleaned_data["activity"].title}):
+        return done
     qs = outreach.visible(request.user)
     items = qs.select_related("activity__area", "activity__team").prefetch_related("partners", "departments")
     return render(request, "care/outreach.html", {"form": form, "totals": outreach.totals(qs),
                                                   "activity_new_url": reverse("volunteering:activity_new"),
-                                                  **page(items, request)})
+                                                  **page_links(items, request)})

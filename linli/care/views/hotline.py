@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from linli.core.actions import fail, form_errors
 from linli.core.http import AuthenticatedRequest
+from linli.core.paging import page_links
 from linli.core.scope import scoped
 from linli.people.models import Person
 
@@ -31,7 +33,6 @@ from ..models import (
 )
 from ..services import hotline as hotline_rules
 from ..services.access import CareError
-from .common import fail, form_errors, page
 
 # --- hotline ----------------------------------------------------------------------------------------------------
 
@@ -66,7 +67,7 @@ def hotline(request: AuthenticatedRequest) -> HttpResponse:
         "may_call": may_call, "may_plan": hotline_rules.may_plan_roster(request.user, area),
         **(desk.desk(request.user, area, areas, request.GET.get("q", "")) if may_call else {"area": area}),
         "slot_form": SlotForm(areas=areas, initial={"area": area.pk}), "swap_form": SwapForm(),
-        **page(calls, request, {"area": area.pk, "week": week}),
+        **page_links(calls, request, {"area": area.pk, "week": week}),
     }
     return render(request, "care/hotline.html", context)
 

@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.actions import act, fail, form_errors, handle
 from linli.core.http import AuthenticatedRequest
-from linli.core.paging import parse_time_key
+from linli.core.paging import page_links, parse_time_key
 from linli.core.scope import scope_for
 from linli.people.models import Person
 
@@ -29,9 +31,13 @@ from ..forms import (
 from ..models import CareCategory, CarePair, CareRecipient, EmergencyContact, Risk, VisitDue
 from ..services import access, plans, recipients
 from ..services.access import CareError
-from .common import client_ip, fail, form_errors, grids_in_scope, page, pick_person, recipient_page, require_manager
+from .common import client_ip, grids_in_scope, pick_person, recipient_page, require_manager
 
 # --- recipients ----------------------------------------------------------------------------------------------
+
+def _detail_url(recipient: CareRecipient) -> str:
+    return reverse("care:recipient_detail", args=[recipient.pk])
+
 
 @login_required
 @require_GET
@@ -48,7 +54,7 @@ def recipient_list(request: AuthenticatedRequest) -> HttpResponse:
     if q := q.strip()[:50]:
         qs = qs.filter(person__name__startswith=q)
     qs = qs.filter(active=True)
-    context = page(qs, request, {"risk": risk, "category": category, "grid": grid, "q": q})
+    context = page_links(qs, request, {"risk": risk, "category": category, "grid": grid, "q": q})
     now = timezone.now()
     overdue = set(VisitDue.objects.filter(plans.overdue_q(now), recipient__in=[r.pk for r in context["items"]])
                   .values_list("recipient_id", flat=True))
@@ -128,14 +134,9 @@ def recipient_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(recipient, f) for f in ("categories", "risk", "risk_reason", "family_doctor",
                                                   "doctor_institution", "doctor_phone", "active")}
     form = RecipientEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            recipients.update(request.user, recipient, **form.cleaned_data)
-        except CareError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("care:recipient_detail", pk=recipient.pk)
+    if done := handle(request, form, lambda data: recipients.update(request.user, recipient, **data),
+                      then=lambda _r: _detail_url(recipient), done=_("Saved.")):
+        return done
     return render(request, "care/recipient_form.html", {"form": form, "recipient": recipient,
                                                         "title": _("Edit the care record")})
 
@@ -169,17 +170,9 @@ def health_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recipient = recipient_page(request, pk)
     if not access.may_read_health(request.user, recipient):
         raise Http404
-    form = HealthNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            access.add_health_note(request.user, recipient, form.cleaned_data["text"])
-        except CareError as exc:
-            fail(request, exc)
-        else:
-            messages.success(request, _("The health note was added."))
-    else:
-        form_errors(request, form)
-    return redirect("care:recipient_detail", pk=recipient.pk)
+    return act(request, HealthNoteForm(request.POST),
+               lambda data: access.add_health_note(request.user, recipient, data["text"]),
+               back=_detail_url(recipient), done=_("The health note was added."))
 
 
 @login_required
@@ -188,17 +181,9 @@ def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recipient = recipient_page(request, pk)
     if not access.manages(scope_for(request.user), recipient.area.code):
         raise Http404
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            recipients.add_contact(request.user, recipient, **form.cleaned_data)
-        except CareError as exc:
-            fail(request, exc)
-        else:
-            messages.success(request, _("The emergency contact was added."))
-    else:
-        form_errors(request, form)
-    return redirect("care:recipient_detail", pk=recipient.pk)
+    return act(request, ContactForm(request.POST),
+               lambda data: recipients.add_contact(request.user, recipient, **data),
+               back=_detail_url(recipient), done=_("The emergency contact was added."))
 
 
 @login_required
@@ -253,13 +238,8 @@ def pair_end(request: AuthenticatedRequest, pk: int, pair: int) -> HttpResponse:
     item = CarePair.objects.filter(pk=pair, recipient=recipient).first()
     if item is None or not access.manages(scope_for(request.user), recipient.area.code):
         raise Http404
-    try:
-        recipients.end_pair(request.user, item)
-    except CareError as exc:
-        fail(request, exc)
-    else:
-        messages.success(request, _("The pair was ended."))
-    return redirect("care:recipient_detail", pk=recipient.pk)
+    return act(request, None, lambda _data: recipients.end_pair(request.user, item),
+               back=_detail_url(recipient), done=_("The pair was ended."))
 
 
 @login_required

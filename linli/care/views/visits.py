@@ -9,11 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.actions import fail, form_errors, handle
 from linli.core.http import AuthenticatedRequest
+from linli.core.paging import page_links
 from linli.core.scope import scope_for, scoped
 from linli.places.models import Area, AreaLevel
 
@@ -25,7 +28,7 @@ from ..forms import (
 from ..models import Alert, CarePair, Visit
 from ..services import access, plans, visits
 from ..services.access import CareError
-from .common import fail, form_errors, page, recipient_page, require_manager
+from .common import recipient_page, require_manager
 
 # --- visits --------------------------------------------------------------------------------------------------
 
@@ -36,22 +39,19 @@ def visit_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not access.may_record_visit(request.user, recipient):
         raise Http404
     form = VisitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    def record(data: dict) -> Visit:
         started = data["started_at"]
         if timezone.is_naive(started):
             started = timezone.make_aware(started)
-        try:
-            visit = visits.record_visit(
-                request.user, recipient, mode=data["mode"], started_at=started,
-                ended_at=started + dt.timedelta(minutes=data["minutes"]), health=data["health"],
-                home_safety=data["home_safety"], mood=data["mood"], needs=data["needs"], findings=data["findings"],
-                follow_up=data["follow_up"], outcome=data["outcome"], lat=data.get("lat"), lng=data.get("lng"))
-        except CareError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The visit was recorded."))
-            return redirect("care:visit_detail", pk=visit.pk)
+        return visits.record_visit(
+            request.user, recipient, mode=data["mode"], started_at=started,
+            ended_at=started + dt.timedelta(minutes=data["minutes"]), health=data["health"],
+            home_safety=data["home_safety"], mood=data["mood"], needs=data["needs"], findings=data["findings"],
+            follow_up=data["follow_up"], outcome=data["outcome"], lat=data.get("lat"), lng=data.get("lng"))
+
+    if done := handle(request, form, record, then=lambda visit: reverse("care:visit_detail", args=[visit.pk]),
+                      done=_("The visit was recorded.")):
+        return done
     return render(request, "care/visit_form.html", {"form": form, "recipient": recipient})
 
 
@@ -99,7 +99,7 @@ def visit_list(request: AuthenticatedRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
     if mine:
         qs = qs.filter(carer_id=request.user.person_id)
-    return render(request, "care/visit_list.html", {**page(qs, request, {"mine": "1" if mine else ""}),
+    return render(request, "care/visit_list.html", {**page_links(qs, request, {"mine": "1" if mine else ""}),
                                                     "mine": mine})
 
 
@@ -115,7 +115,7 @@ def due_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = plans.dues_for(request.user).filter(plans.overdue_q(now) if which == "overdue" else plans.due_soon_q(now))
     if request.GET.get("mine") == "1" and request.user.person_id:
         qs = qs.filter(recipient_id__in=CarePair.objects.active().mine_q_ids(request.user.person_id))
-    context = page(qs, request, {"which": which, "mine": request.GET.get("mine", "")}, newest_first=False)
+    context = page_links(qs, request, {"which": which, "mine": request.GET.get("mine", "")}, newest_first=False)
     counts = plans.dues_for(request.user).aggregate(
         overdue=Count("id", filter=plans.overdue_q(now)), soon=Count("id", filter=plans.due_soon_q(now)))
     context.update({"which": which, "counts": counts, "now": now})
@@ -143,17 +143,13 @@ def alert_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             raise Http404
-        if form.is_valid():
-            area = next(a for a in areas if a.pk == form.cleaned_data["area"])
-            try:
-                alert = plans.declare_alert(request.user, kind=form.cleaned_data["kind"], area=area,
-                                            note=form.cleaned_data["note"])
-            except CareError as exc:
-                form.add_error(None, exc)
-            else:
-                n = alert.dues.count()
-                messages.success(request, _("Alert declared: %(n)d people need a visit within 24 hours.") % {"n": n})
-                return redirect("care:alerts")
+        if done := handle(request, form, lambda data: plans.declare_alert(
+                request.user, kind=data["kind"], area=next(a for a in areas if a.pk == data["area"]),
+                note=data["note"]),
+                then=lambda _alert: reverse("care:alerts"),
+                done=lambda alert: _("Alert declared: %(n)d people need a visit within 24 hours.")
+                % {"n": alert.dues.count()}):
+            return done
     qs = scoped(Alert.objects.all(), request.user).select_related("area", "declared_by__person").annotate(
         due=Count("dues"), met=Count("dues", filter=Q(dues__met_at__isnull=False)))
-    return render(request, "care/alerts.html", {**page(qs, request), "form": form})
+    return render(request, "care/alerts.html", {**page_links(qs, request), "form": form})

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.actions import act, handle
 from linli.core.codes import ancestor_codes
 from linli.core.http import AuthenticatedRequest
+from linli.core.paging import page_links
 from linli.core.scope import scope_for
 
 from .. import opinions, services
@@ -28,7 +30,6 @@ from ..models import (
     Opinion,
     OpinionDrive,
 )
-from .common import act, handle, page
 
 
 def _drive_url(drive: OpinionDrive) -> str:
@@ -57,7 +58,7 @@ def _meetings_to_take_up(user, drive: OpinionDrive) -> QuerySet[Meeting]:
 @require_GET
 def drive_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = opinions.visible_drives(request.user).select_related("area")
-    context = page(qs, request)
+    context = page_links(qs, request)
     numbers = opinions.counts([d.pk for d in context["items"]])
     now = timezone.now()
     for d in context["items"]:
@@ -95,7 +96,7 @@ def drive_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                "numbers": opinions.counts([drive.pk])[drive.pk]}
     if run:
         qs = drive.opinions.select_related("person", "case", "item__meeting")
-        context.update(page(qs, request))
+        context.update(page_links(qs, request))
         context.update(case_form=ToCaseForm(), topic_form=ToTopicForm(meetings=_meetings_to_take_up(
             request.user, drive)))
     return render(request, "meetings/drive_detail.html", context)

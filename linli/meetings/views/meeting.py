@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.cases.models import Case
+from linli.core.actions import act, handle
 from linli.core.http import AuthenticatedRequest
 from linli.core.scope import scoped
 
@@ -29,7 +30,7 @@ from ..forms import (
     TopicForm,
 )
 from ..models import AgendaItem, ItemEvent, Meeting, MeetingStatus, Motion, Vote
-from .common import act, handle, item_url, meeting_or_404, meeting_to_run, meeting_url, run_or_404
+from .common import item_url, meeting_or_404, meeting_to_run, meeting_url, run_or_404
 
 # --- one meeting
 

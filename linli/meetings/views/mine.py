@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from linli.core.http import AuthenticatedRequest
+from linli.core.paging import page_links
 
 from .. import ical, services
 from ..models import AgendaItem
-from .common import page
 
 # --- mine
 
@@ -26,7 +26,7 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
     if not person_id:
         raise Http404
     qs = AgendaItem.objects.filter(raised_by_id=person_id).select_related("meeting__series", "case")
-    return render(request, "meetings/mine.html", page(qs, request))
+    return render(request, "meetings/mine.html", page_links(qs, request))
 
 
 @login_required

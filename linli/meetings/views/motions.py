@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linli.core.actions import act, handle
 from linli.core.http import AuthenticatedRequest
 from linli.core.scope import scoped
 
@@ -19,7 +20,7 @@ from ..forms import (
     VotesForm,
 )
 from ..models import Meeting, Motion, VoteChoice
-from .common import act, handle, meeting_to_run, meeting_url
+from .common import meeting_to_run, meeting_url
 
 # --- motions
 

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.actions import act, handle
 from linli.core.http import AuthenticatedRequest
+from linli.core.paging import page_by_start, page_links
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
 
@@ -24,17 +26,7 @@ from ..forms import (
     SeriesForm,
 )
 from ..models import MeetingStatus, Series
-from .common import (
-    act,
-    by_start,
-    handle,
-    meeting_url,
-    page,
-    person_by_mobile,
-    run_or_404,
-    series_or_404,
-    series_url,
-)
+from .common import meeting_url, person_by_mobile, run_or_404, series_or_404, series_url
 
 # --- home of the app
 
@@ -45,7 +37,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
     qs = (services.visible_meetings(request.user).filter(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
           .select_related("series__kind", "area"))
-    context = by_start(qs, request, upcoming=True, params={})
+    context = page_by_start(qs, request, upcoming=True, params={})
     scope = scope_for(request.user)
     context.update(staff=scope.is_staff or bool(services.host_areas(request.user).exists()))
     return render(request, "meetings/index.html", context)
@@ -55,7 +47,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def series_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = scoped(Series.objects.select_related("kind", "area"), request.user).filter(active=True)
-    context = page(qs, request)
+    context = page_links(qs, request)
     context["figures"] = accountability.figures_by_series([s.pk for s in context["items"]])
     for s in context["items"]:
         s.figures = context["figures"][s.pk]
@@ -103,8 +95,8 @@ def series_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     coming = list(series.meetings.filter(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
                   .annotate(n_items=Count("items")).order_by("starts_at", "pk")[:6])
-    past = by_start(series.meetings.filter(ends_at__lt=now).annotate(n_items=Count("items")), request,
-                    upcoming=False, params={})
+    past = page_by_start(series.meetings.filter(ends_at__lt=now).annotate(n_items=Count("items")), request,
+                         upcoming=False, params={})
     return render(request, "meetings/series_detail.html", {
         "series": series, "coming": coming, **past, "figures": accountability.figures(series),
         "run": services.may_run(request.user, series), "member_count": series.members.count(),

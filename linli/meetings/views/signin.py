@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from linli.core.actions import handle
 from linli.core.http import AuthenticatedRequest
 
 from .. import services
@@ -23,7 +24,7 @@ from ..forms import (
     PersonByMobileForm,
 )
 from ..models import Attendance, Meeting
-from .common import handle, meeting_to_run, meeting_url, person_by_mobile
+from .common import meeting_to_run, meeting_url, person_by_mobile
 
 # --- sign-in
 

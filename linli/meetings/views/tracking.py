@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from linli.core.codes import code_range
 from linli.core.http import AuthenticatedRequest
+from linli.core.paging import page_links
 from linli.core.scope import scope_for, scoped
 from linli.places.models import Area, AreaLevel
 
@@ -19,7 +20,6 @@ from ..forms import (
     PeriodForm,
 )
 from ..models import AgendaItem, Meeting, Series
-from .common import page
 
 # --- accountability
 
@@ -49,7 +49,7 @@ def accountability_view(request: AuthenticatedRequest) -> HttpResponse:
     if scope.department_ids:  # what meetings handed to the user's department
         mine |= Q(case__handler_department_id__in=scope.department_ids)
     qs = _tracked_filter(accountability.tracked_items(AgendaItem.objects.filter(mine)), show)
-    context = page(qs, request, {"show": show})
+    context = page_links(qs, request, {"show": show})
     accountability.attach_state(context["items"])
     series = list(scoped(Series.objects.select_related("kind", "area"), request.user).filter(active=True)
                   .order_by("area__code", "pk")[:50])
@@ -74,7 +74,7 @@ def public_accountability(request: HttpRequest, code: str) -> HttpResponse:
     numbers = accountability.figures_by_series([s.pk for s in series])
     qs = accountability.tracked_items(AgendaItem.objects.filter(meeting__area__code__gte=low,
                                                                 meeting__area__code__lt=high))
-    context = page(qs, request)
+    context = page_links(qs, request)
     accountability.attach_state(context["items"])
     context.update(area=area, series_rows=[(s, numbers[s.pk]) for s in series])
     return render(request, "meetings/public.html", context)

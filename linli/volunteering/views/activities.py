@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.actions import fail
 from linli.core.http import AuthenticatedRequest
-from linli.core.paging import parse_key, parse_time_key
+from linli.core.paging import page_by_start
 from linli.core.scope import scope_for, scoped
 from linli.places.models import Area
 
@@ -35,30 +36,9 @@ from ..models import (
     Team,
     TeamMembership,
 )
-from .common import _fail, _me, _staff_areas, _visible_or_404
-
-PAGE = 30
+from .common import _me, _staff_areas, _visible_or_404
 
 # --- activities ---------------------------------------------------------------------------------------------
-
-def _activity_page(qs, request: HttpRequest, upcoming: bool) -> dict:
-    """Upcoming soonest first, past newest first; keyset on (start, id) as ``?after=<iso>_<id>``."""
-    order = ("starts_at", "pk") if upcoming else ("-starts_at", "-pk")
-    cursor = request.GET.get("after", "")
-    when, _sep, last_id = cursor.rpartition("_")
-    at, last = parse_time_key(when), parse_key(last_id)
-    if at is not None and last is not None:
-        qs = qs.filter(Q(starts_at__gt=at) | Q(starts_at=at, pk__gt=last)) if upcoming else \
-            qs.filter(Q(starts_at__lt=at) | Q(starts_at=at, pk__lt=last))
-    rows = list(qs.order_by(*order)[: PAGE + 1])
-    items = rows[:PAGE]
-    params = {"when": "upcoming" if upcoming else "past"}
-    next_url = None
-    if len(rows) > PAGE:
-        last_row = items[-1]
-        next_url = "?" + urlencode({**params, "after": f"{last_row.starts_at.isoformat()}_{last_row.pk}"})
-    return {"items": items, "next_url": next_url, "first_url": "?" + urlencode(params) if cursor else None}
-
 
 @login_required
 @require_GET
@@ -68,7 +48,7 @@ def activity_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = access.visible_activities(request.user).select_related("area", "team", "organiser").annotate(
         taken=Count("signups", filter=Q(signups__status=SignUp.Status.CONFIRMED)))
     qs = qs.filter(ends_at__gte=now) if upcoming else qs.filter(ends_at__lt=now)
-    context = _activity_page(qs, request, upcoming)
+    context = page_by_start(qs, request, upcoming=upcoming, params={"when": "upcoming" if upcoming else "past"})
     context.update(upcoming=upcoming, can_create=access.may_create_activity(request.user))
     return render(request, "volunteering/activity_list.html", context)
 
@@ -135,7 +115,7 @@ def activity_signup(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("You are signed up."))
     except ActivityError as exc:
-        _fail(request, exc)
+        fail(request, exc)
     return redirect("volunteering:activity_detail", pk=activity.pk)
 
 
@@ -152,7 +132,7 @@ def activity_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             activities.cancel_sign_up(signup)
             messages.success(request, _("Your sign-up is cancelled."))
         except ActivityError as exc:
-            _fail(request, exc)
+            fail(request, exc)
     return redirect("volunteering:activity_detail", pk=activity.pk)
 
 
@@ -249,5 +229,5 @@ def confirm_hours(request: AuthenticatedRequest, pk: int, signup_id: int) -> Htt
             messages.success(request, _("%(name)s: %(hours)s hours confirmed.") % {
                 "name": signup.person.name, "hours": f"{record.hours:g}"})
         except ActivityError as exc:
-            _fail(request, exc)
+            fail(request, exc)
     return redirect("volunteering:attendance", pk=activity.pk)

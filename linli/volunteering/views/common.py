@@ -3,36 +3,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
-from linli.core.paging import page_by_id, parse_key
 from linli.core.scope import scope_for, scoped
 from linli.people.models import Person
 from linli.places.models import Area, AreaLevel
 
-PAGE = 30
-
-
 # --- helpers -----------------------------------------------------------------------------------------------
-
-def _page(qs, request: HttpRequest, params: dict | None = None) -> dict:
-    """Newest first by id, a page at a time (``?after=<id>``: rows with a smaller id)."""
-    after = request.GET.get("after")
-    items, next_key = page_by_id(qs, after, PAGE)
-    params = {k: v for k, v in (params or {}).items() if v not in (None, "")}
-    next_url = "?" + urlencode({**params, "after": next_key}) if next_key else None
-    return {"items": items, "next_url": next_url,
-            "first_url": ("?" + urlencode(params)) if parse_key(after) else None}
-
-
-def _fail(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
 
 def _staff_areas(user):
     """Streets and communities (and grids) the user is staff over, for the forms' choices."""

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from linli.core.http import AuthenticatedRequest
-from linli.core.paging import parse_key
+from linli.core.paging import page_links, parse_key
 from linli.core.scope import get_scoped_or_404, scope_for, scoped
 
 from .. import honours
@@ -27,7 +27,7 @@ from ..models import (
     Pledge,
     PledgeFollowUp,
 )
-from .common import _page, _resolve_person
+from .common import _resolve_person
 
 # --- honours and pledges ------------------------------------------------------------------------------------------
 
@@ -57,7 +57,7 @@ def honour_list(request: AuthenticatedRequest) -> HttpResponse:
                     return redirect("volunteering:honour_list")
                 except ActivityError as exc:
                     form.add_error(None, exc)
-    context = _page(qs, request, {"level": level})
+    context = page_links(qs, request, {"level": level})
     context.update(form=form, level=level, levels=Honour.Level.choices)
     return render(request, "volunteering/honour_list.html", context)
 
@@ -86,7 +86,7 @@ def pledge_list(request: AuthenticatedRequest) -> HttpResponse:
                 form.add_error(None, exc)
     counts = dict(scoped(Pledge.objects.all(), request.user).values_list("status").annotate(n=Count("pk"))
                   .values_list("status", "n"))
-    context = _page(qs, request, {"status": status})
+    context = page_links(qs, request, {"status": status})
     context.update(form=form, status=status, statuses=Pledge.Status.choices,
                    counts=[(label, counts.get(value, 0)) for value, label in Pledge.Status.choices],
                    staff=scope_for(request.user).is_staff)

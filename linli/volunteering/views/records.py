@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.core.actions import fail
 from linli.core.http import AuthenticatedRequest
-from linli.core.paging import parse_key
+from linli.core.paging import page_links, parse_key
 from linli.core.scope import get_scoped_or_404, scope_for, scoped
 from linli.people.models import Person
 
@@ -32,7 +33,7 @@ from ..models import (
     RecordCorrection,
     ServiceRecord,
 )
-from .common import _fail, _page, _resolve_person, _staff_areas, _visible_or_404
+from .common import _resolve_person, _staff_areas, _visible_or_404
 
 # --- service records -------------------------------------------------------------------------------------------
 
@@ -54,7 +55,7 @@ def record_list(request: AuthenticatedRequest) -> HttpResponse:
     pending_corrections = list(access.corrections_visible(request.user).filter(
         status=RecordCorrection.Status.PENDING).exclude(record__volunteer_id=request.user.person_id)
         .select_related("record__volunteer").order_by("pk")[:50])
-    context = _page(qs, request, {"volunteer": volunteer.pk if volunteer else None})
+    context = page_links(qs, request, {"volunteer": volunteer.pk if volunteer else None})
     context.update(volunteer=volunteer, total_hours=total / 60, staff=scope.is_staff,
                    corrections=pending_corrections)
     return render(request, "volunteering/records.html", context)
@@ -95,7 +96,7 @@ def correction_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                                          note=form.cleaned_data["note"])
             messages.success(request, _("The decision is recorded."))
         except ActivityError as exc:
-            _fail(request, exc)
+            fail(request, exc)
     return redirect("volunteering:record_detail", pk=correction.record_id)
 
 

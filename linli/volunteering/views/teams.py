@@ -12,14 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from linli.core.actions import fail
 from linli.core.http import AuthenticatedRequest
+from linli.core.paging import page_links
 
 from .. import access, teams
 from ..activities import ActivityError
 from ..models import (
     TeamMembership,
 )
-from .common import _fail, _me, _page, _visible_or_404
+from .common import _me, _visible_or_404
 
 # --- teams ---------------------------------------------------------------------------------------------------
 
@@ -32,7 +34,7 @@ def team_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.person_id:
         mine = set(TeamMembership.objects.filter(person_id=request.user.person_id, status__in=[
             TeamMembership.Status.MEMBER, TeamMembership.Status.REQUESTED]).values_list("team_id", flat=True))
-    return render(request, "volunteering/team_list.html", {**_page(qs, request), "mine": mine})
+    return render(request, "volunteering/team_list.html", {**page_links(qs, request), "mine": mine})
 
 
 @login_required
@@ -62,7 +64,7 @@ def team_join(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         teams.request_to_join(team, _me(request))
         messages.success(request, _("Your request has been sent to the team's leaders."))
     except ActivityError as exc:
-        _fail(request, exc)
+        fail(request, exc)
     return redirect("volunteering:team_detail", pk=team.pk)
 
 
@@ -74,7 +76,7 @@ def team_leave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         teams.leave_team(team, _me(request))
         messages.success(request, _("You have left the team."))
     except ActivityError as exc:
-        _fail(request, exc)
+        fail(request, exc)
     return redirect("volunteering:team_detail", pk=team.pk)
 
 
@@ -94,5 +96,5 @@ def team_decide(request: AuthenticatedRequest, pk: int, membership_id: int) -> H
             messages.success(request, _("%(name)s: %(status)s") % {
                 "name": membership.person.name, "status": membership.get_status_display()})
         except ActivityError as exc:
-            _fail(request, exc)
+            fail(request, exc)
     return redirect("volunteering:team_detail", pk=team.pk)

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.cases.photos import jpeg_response
+from linli.core.actions import fail
 from linli.core.http import AuthenticatedRequest
-from linli.core.paging import parse_key
+from linli.core.paging import page_links, parse_key
 from linli.core.scope import scope_for
 from linli.places.models import PartnerUnit
 
@@ -26,7 +27,7 @@ from ..forms import (
 from ..models import (
     Wish,
 )
-from .common import _fail, _page, _resolve_person, _visible_or_404
+from .common import _resolve_person, _visible_or_404
 
 # --- micro-wishes ------------------------------------------------------------------------------------------------
 
@@ -37,7 +38,7 @@ def wish_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = wishes.visible_wishes(request.user).select_related("area")
     if status in Wish.Status.values:
         qs = qs.filter(status=status)
-    context = _page(qs, request, {"status": status})
+    context = page_links(qs, request, {"status": status})
     context.update(status=status, statuses=Wish.Status.choices)
     return render(request, "volunteering/wish_list.html", context)
 
@@ -46,7 +47,7 @@ def wish_list(request: AuthenticatedRequest) -> HttpResponse:
 def wish_public(request: HttpRequest) -> HttpResponse:
     """The public wish wall: the wish, its area and state; never a name or detail."""
     qs = wishes.public_wishes().select_related("area").only("pk", "title", "status", "created_at", "area__name")
-    return render(request, "volunteering/wish_public.html", _page(qs, request))
+    return render(request, "volunteering/wish_public.html", page_links(qs, request))
 
 
 @login_required
@@ -129,7 +130,7 @@ def wish_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResp
         else:
             raise Http404
     except ActivityError as exc:
-        _fail(request, exc)
+        fail(request, exc)
     return redirect("volunteering:wish_detail", pk=wish.pk)
 
 
