@@ -54,6 +54,7 @@ def help_book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404
     services = list(helps.services_for(recipient))
     form = BookForm(request.POST or None, services=services, initial={"date": timezone.localdate()})
+
     def book(data: dict) -> None:
         service = next(s for s in services if s.pk == data["service"])
         helps.book(request.user, service, recipient, date=data["date"], note=data["note"])
