@@ -49,6 +49,70 @@ def test_list_is_one_query_whatever_the_rows(client, services, tree, n, django_a
     assert "Set-Cookie" not in response.headers and not response.cookies  # no session for an anonymous GET
 
 
+LIST_CALLS = [
+    "requests.json", "requests.xml", "requests.json?status=closed", "requests.json?status=open",
+    "requests.json?service_code=manhole-cover,street-lamp", "requests.json?page_size=3",
+    "requests.json?start_date=2000-01-01T00:00:00Z",
+]
+
+
+@pytest.mark.parametrize("call", LIST_CALLS)
+def test_each_list_call_is_one_query_whatever_the_rows(client, services, tree, call, django_assert_num_queries):
+    counts = []
+    for n in (4, 40):
+        Case.objects.all().delete()
+        cases = many_cases(services[0], tree.g1, n)
+        Case.objects.filter(pk__in=[c.pk for c in cases[::2]]).update(status="closed", closed_at=timezone.now())
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{BASE}/{call}")
+        assert response.status_code == 200, response.content
+        counts.append(len(queries))
+    assert counts == [1, 1], counts
+
+
+@pytest.mark.parametrize("n", [4, 40])
+def test_ids_list_and_token_are_one_query_whatever_the_rows(client, services, tree, api_key, n,
+                                                            django_assert_num_queries):
+    cases = many_cases(services[0], tree.g1, n)
+    numbers = ",".join(c.number for c in cases[:3])
+    with django_assert_num_queries(1):
+        assert len(client.get(f"{BASE}/requests.json", {"service_request_id": numbers}).json()) == 3
+    token = client.post(f"{BASE}/requests.json", {"api_key": api_key[1], "service_code": "manhole-cover",
+                                                  "address_string": "x"}).json()
+    with django_assert_num_queries(1):
+        assert client.get(f"{BASE}/tokens/{uuid.uuid4()}.json").status_code == 404
+    assert token[0]["service_request_id"]
+
+
+@pytest.mark.parametrize("status", ["", "open", "closed"])
+@pytest.mark.parametrize("with_notes", [False, True])
+def test_the_two_step_page_answers_what_one_query_did(services, tree, status, with_notes):
+    """The page's ids first, then their rows: the same rows in the same order as the single query before,
+    so that the JSON and XML answers are byte for byte the same."""
+    from linli.open311 import formats
+    from linli.open311 import services as open311
+
+    cases = many_cases(services[0], tree.g1, 30, same_time=True)  # equal times: the id decides the order
+    Case.objects.filter(pk__in=[c.pk for c in cases[::3]]).update(status="closed", closed_at=timezone.now())
+    end = timezone.now()
+    qs = Case.objects.filter(public_hidden=False, created_at__gte=end - dt.timedelta(days=90), created_at__lte=end)
+    if status == "open":
+        qs = qs.exclude(status__in=open311.CLOSED)
+    elif status == "closed":
+        qs = qs.filter(status__in=open311.CLOSED)
+    single = list(open311.request_rows(qs.order_by("-created_at", "-id"), with_notes=with_notes)[:8])
+    page = open311.find_requests({"page_size": "7", **({"status": status} if status else {})},
+                                 with_notes=with_notes, now=end)
+    assert page.rows == single[:7] and page.next_token == open311.page_token(single[6])
+    present = open311.RequestPresenter(None, lambda url: "http://testserver" + url)
+    for fmt in ("json", "xml"):
+        assert (formats.render(fmt, "service_requests", [present(r) for r in page.rows])
+                == formats.render(fmt, "service_requests", [present(r) for r in single[:7]]))
+
+
 @pytest.mark.parametrize("n", [5, 50])
 def test_list_with_a_key_is_two_queries_and_shows_staff_notes(client, services, tree, api_key, n,
                                                               django_assert_num_queries):
