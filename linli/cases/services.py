@@ -145,14 +145,46 @@ def file_case(*, category: Category, channel: str, description: str, reporter: U
     paper ledger): the number, the first deadline and the filing event take that time.
     ``token_is_new``: the caller has just made ``client_token`` up (a fresh UUID), so no case can hold it
     yet: neither the look-up nor the savepoint for a concurrent retry is needed.
+    ``prepare_case`` and ``store_case`` are the two halves, for a caller that keeps the reads (checks,
+    locating, routing, deadlines) out of its write transaction.
     """
-    now = timezone.now()
-    if reported_at is not None and reported_at > now:
+    if reported_at is not None and reported_at > timezone.now():
         raise CaseError(_("A report cannot be dated in the future."))
     if client_token and not token_is_new:
         existing = Case.objects.filter(client_token=client_token).first()
         if existing is not None:
             return existing
+    return store_case(prepare_case(
+        category=category, channel=channel, description=description, reporter=reporter, lat=lat, lng=lng,
+        area=area, address=address, client_token=client_token, caller_name=caller_name,
+        callback_phone=callback_phone, channel_ref=channel_ref, actor=actor, event_data=event_data,
+        reported_at=reported_at, token_is_new=token_is_new))
+
+
+@dataclass
+class PreparedCase:
+    """A checked, located and routed report, not stored yet: ``store_case`` numbers and writes it."""
+
+    case: Case
+    street: Area
+    at: dt.datetime
+    actor: User | None
+    event_data: dict[str, Any]
+    backdated: bool
+    savepoint: bool
+
+
+def prepare_case(*, category: Category, channel: str, description: str, reporter: User | None = None,
+                 lat: float | None = None, lng: float | None = None, area: Area | None = None,
+                 address: str = "", client_token: str | None = None, caller_name: str = "",
+                 callback_phone: str = "", channel_ref: str = "",
+                 actor: User | None | Literal[_Default.REPORTER] = _Default.REPORTER,
+                 event_data: dict[str, Any] | None = None, reported_at: dt.datetime | None = None,
+                 token_is_new: bool = False) -> PreparedCase:
+    """What ``file_case`` does before it writes (reads only; ``CaseError`` for a report it refuses)."""
+    now = timezone.now()
+    if reported_at is not None and reported_at > now:
+        raise CaseError(_("A report cannot be dated in the future."))
     if channel not in Channel.values:
         raise CaseError(_("Unknown channel."))
     if not category.active or category.parent_id is None:
@@ -169,25 +201,33 @@ def file_case(*, category: Category, channel: str, description: str, reporter: U
     target = route(category, area)
     now = reported_at or now
     case = Case(
-        number=_next_number(street, timezone.localdate(now)), category=category, channel=channel,
-        channel_ref=channel_ref,
+        category=category, channel=channel, channel_ref=channel_ref,
         description=description, lat=lat, lng=lng, address=address, area=area, street=street,
         level=target.level, handler_area=target.area, handler_department=target.department,
         reporter=reporter, caller_name=caller_name, callback_phone=callback_phone,
         client_token=client_token or None,
         accept_due=WorkCalendar().add_hours(now, category.accept_hours),
     )
+    return PreparedCase(case, street, now, reporter if actor is _Default.REPORTER else actor,
+                        {"channel": channel, **(event_data or {})}, reported_at is not None,
+                        bool(client_token) and not token_is_new)
+
+
+def store_case(prepared: PreparedCase) -> Case:
+    """Number and write a ``prepare_case`` report (its row, its filing event) and tell its handlers after
+    commit: the writes only, for the caller's (short) write transaction."""
+    case, now = prepared.case, prepared.at
+    case.number = _next_number(prepared.street, timezone.localdate(now))
     try:
-        with transaction.atomic(savepoint=bool(client_token) and not token_is_new):
+        with transaction.atomic(savepoint=prepared.savepoint):
             case.save()
     except IntegrityError:
-        if client_token and (existing := Case.objects.filter(client_token=client_token).first()):
+        if case.client_token and (existing := Case.objects.filter(client_token=case.client_token).first()):
             return existing
         raise
     event = CaseEvent.objects.create(case=case, action="report", to_status=Status.REPORTED,
-                                     actor=reporter if actor is _Default.REPORTER else actor,
-                                     data={"channel": channel, **(event_data or {})})
-    if reported_at is not None:  # both times are stamped on save: set them to the report's own
+                                     actor=prepared.actor, data=prepared.event_data)
+    if prepared.backdated:  # both times are stamped on save: set them to the report's own
         Case.objects.filter(pk=case.pk).update(created_at=now)
         CaseEvent.objects.filter(pk=event.pk).update(at=now)
         case.created_at = event.at = now

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from linli.cases.forms import validate_callback_phone
 from linli.cases.models import Case, CaseEvent, CasePhoto, Category, Status
 from linli.cases.queries import GEOJSON_DECIMALS
-from linli.cases.services import CaseError, file_case
+from linli.cases.services import CaseError, PreparedCase, file_case, prepare_case, store_case
 from linli.core.counters import bump_batched
 from linli.core.keys import MAX_KEY_LENGTH, hash_key
 from linli.core.prepared import Prepared, PreparedCache
@@ -480,19 +480,35 @@ def _submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, lis
                              client_key=client_key)
     review = catalogue.kept(("review", street.pk), lambda: StreetOpen311Settings.objects.filter(
         street=street, review_before_filing=True).exists())
+    prepared = None if review else _prepare_case(request, category=category, area=area)
     try:
-        # One write transaction: the case (number, row, event), then this request.  On SQLite the writers
-        # of every process queue for it here, woken at once, rather than in SQLite's busy handler, which
-        # sleeps up to 100 ms between tries and makes the slowest writes wait long after the lock is free.
+        # Prepared above (checks, locating, routing, deadlines: reads only); here only the writes, in one short
+        # transaction: the case (number, row, event), then this request.  It begins IMMEDIATE (the database
+        # settings), so on SQLite the write lock is held for the writes alone.  The writers of every process
+        # queue for it here, woken at once, rather than in SQLite's busy handler, which sleeps up to 100 ms
+        # between tries.  The notifications go to the worker once it commits (``cases.notify``).
         with serialised(), transaction.atomic():
-            case = None if review else file_request(request, category=category, area=area, save=False,
-                                                    token_is_new=True)
+            case = None
+            if prepared is not None:
+                case = request.case = store_case(prepared)
             request.save()
     except IntegrityError:
         if client_key and (first := _repeat(key, client_key)) is not None:
             return first  # the same key arrived twice at once: the other call stored it
         raise
     return Submitted(request, case)
+
+
+def _prepare_case(request: Open311Request, *, category: Category, area: Area) -> PreparedCase:
+    data = request.data
+    try:
+        return prepare_case(
+            category=category, channel="open311", channel_ref=request.api_key.name,
+            description=data["description"] or category.name, lat=data["lat"], lng=data["long"], area=area,
+            address=data["address_string"], caller_name=data["name"], callback_phone=data["phone"],
+            client_token=f"open311:{request.token}", token_is_new=True)
+    except CaseError as exc:
+        raise Open311Error(400, " ".join(exc.messages)) from None
 
 
 def file_request(request: Open311Request, user=None, *, category: Category | None = None,

@@ -144,7 +144,7 @@ def test_catalogue_is_read_once_then_served_without_queries(client, services, tr
         validate(client.get(f"{BASE}/services/street-lamp.json").json(), "service-definition.json")
 
 
-def _post_queries(client, raw) -> int:
+def _post_statements(client, raw) -> list[str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -152,7 +152,22 @@ def _post_queries(client, raw) -> int:
         response = client.post(f"{BASE}/requests.json", {"api_key": raw, "service_code": "manhole-cover",
                                                          "lat": "29.401", "long": "106.501", "description": "井盖"})
     assert response.status_code == 200, response.content
-    return len(queries)
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def _post_queries(client, raw) -> int:
+    return len(_post_statements(client, raw))
+
+
+# Before the write transaction, reads only: the holidays' stamp (the deadline) and, in the tests, the grids'
+# stamp on each locate() (2).  In it (here a savepoint in the test's transaction, in service BEGIN IMMEDIATE
+# and COMMIT), the writes only: the day's number (one upsert), the case, its event, the daily rollup's row
+# (one upsert), the Open311 request.  The key, the street's review setting, the category and the areas come
+# from this process's copies; the new case needs no retry check.
+POST_STATEMENTS = 10
+WRITE_TRANSACTION = ("INSERT INTO \"cases_casecounter\"", "INSERT INTO \"cases_case\"",
+                     "INSERT INTO \"cases_caseevent\"", "INSERT INTO \"reports_caseday\"",
+                     "INSERT INTO \"open311_open311request\"")
 
 
 def test_post_queries_do_not_grow_with_the_rows(client, services, tree, api_key):
@@ -160,11 +175,18 @@ def test_post_queries_do_not_grow_with_the_rows(client, services, tree, api_key)
     _post_queries(client, raw)  # the first one also writes the key's last_used_at and starts the day's counter
     few = _post_queries(client, raw)
     many_cases(services[0], tree.g2, 50)
-    # In the write transaction: the day's number (one upsert), the holidays' stamp, three inserts and the
-    # daily case rollup's row (reports, one upsert), with file_case's savepoint (and here the test's own).
-    # The key, the street's review setting, the category and the areas come from this process's copies; the
-    # new case needs no retry check.  The tests compare the grids' stamp on every locate() (2 of the 12).
-    assert _post_queries(client, raw) == few <= 12, few
+    assert _post_queries(client, raw) == few == POST_STATEMENTS, few
+
+
+def test_post_holds_the_write_transaction_for_the_writes_only(client, services, tree, api_key):
+    raw = api_key[1]
+    _post_queries(client, raw)
+    statements = _post_statements(client, raw)
+    begin = next(i for i, sql in enumerate(statements) if sql.startswith("SAVEPOINT"))
+    end = next(i for i, sql in enumerate(statements) if sql.startswith("RELEASE SAVEPOINT"))
+    inside = statements[begin + 1:end]
+    assert [sql[:len(w)] for sql, w in zip(inside, WRITE_TRANSACTION, strict=True)] == list(WRITE_TRANSACTION)
+    assert all(sql.startswith("SELECT") for sql in statements[:begin]) and end == len(statements) - 1
 
 
 @pytest.mark.parametrize("params", [
