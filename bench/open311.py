@@ -37,8 +37,10 @@ from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
-ENDPOINTS = ("POST requests.json", "GET requests.json", "GET requests/{id}.json", "GET services.json")
+ENDPOINTS = ("POST requests.json", "GET requests.json", "GET requests.json?status=closed", "GET requests/{id}.json",
+             "GET services.json")
 TARGETS = {"POST requests.json": "≥ 300 req/s, p99 < 100 ms", "GET requests.json": "≥ 300 req/s",
+           "GET requests.json?status=closed": "≥ 300 req/s",
            "GET requests/{id}.json": "≥ 0.5 × one-line", "GET services.json": "≥ 0.8 × one-line"}
 
 
@@ -58,7 +60,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database-url", help="a PostgreSQL server whose user may create databases "
                         "(default: a throwaway cluster); one database per code tree is made there, and dropped")
     parser.add_argument("--pg-port", type=int, default=0, help="the throwaway cluster's port (a free one)")
-    return parser.parse_args(argv)
+    parser.add_argument("--endpoint", action="append", choices=ENDPOINTS, default=[],
+                        help="measure only this endpoint (repeatable; default all), beside the one-line view")
+    parser.add_argument("--section", default="",
+                        help="write the table to its own block <!-- bench.open311.SECTION --> of --out, so "
+                        "that a partial re-measure keeps the full table (default: the main block)")
+    args = parser.parse_args(argv)
+    if args.section and not re.fullmatch(r"[a-z0-9_-]{1,40}", args.section):
+        parser.error("--section is 1 to 40 lower-case letters, digits, - or _")
+    return args
 
 
 def free_port() -> int:
@@ -276,15 +286,17 @@ def measure(label: str, code: Path, rows_list: list[int], args: argparse.Namespa
                 base = f"http://127.0.0.1:{linli_port}/open311/v2/"
                 urls = {"POST requests.json": base + "requests.json",
                         "GET requests.json": base + "requests.json",
+                        "GET requests.json?status=closed": base + "requests.json?status=closed",
                         "GET requests/{id}.json": base + f"requests/{info['number']}.json",
                         "GET services.json": base + "services.json"}
                 lua = post_script(info, home)
                 ping = f"http://127.0.0.1:{ping_port}/bench/ping"
-                for name, url in (*urls.items(), ("ping", ping)):  # warm-up: connections, imports, caches
+                endpoints = [e for e in ENDPOINTS if e in args.endpoint] or list(ENDPOINTS)
+                for name, url in (*((e, urls[e]) for e in endpoints), ("ping", ping)):  # warm-up: caches etc.
                     wrk(url, 2, args.connections, lua if name.startswith("POST") else None)
-                samples: dict[str, list[dict]] = {name: [] for name in (*ENDPOINTS, "one-line view")}
+                samples: dict[str, list[dict]] = {name: [] for name in (*endpoints, "one-line view")}
                 for _ in range(args.rounds):
-                    for name in ENDPOINTS:
+                    for name in endpoints:
                         samples[name].append(wrk(urls[name], args.seconds, args.connections,
                                                  lua if name.startswith("POST") else None, servers[0].pid))
                         print(f"  {label} {database} {info['rows']} rows {name}: {samples[name][-1]}",
@@ -308,6 +320,12 @@ def measure(label: str, code: Path, rows_list: list[int], args: argparse.Namespa
 
 
 BEGIN, END = "<!-- bench.open311 -->", "<!-- /bench.open311 -->"
+
+
+def markers(section: str = "") -> tuple[str, str]:
+    """The block of ``bench/RESULTS.md`` a run writes: the main one, or ``bench.open311.SECTION``."""
+    key = f"bench.open311.{section}" if section else "bench.open311"
+    return f"<!-- {key} -->", f"<!-- /{key} -->"
 
 
 def render(results: list[dict], args: argparse.Namespace) -> str:
@@ -337,12 +355,13 @@ def render(results: list[dict], args: argparse.Namespace) -> str:
     return "\n".join(lines) + "\n"
 
 
-def replace_section(previous: str, section: str) -> str:
-    """``previous`` with this script's section (between ``BEGIN`` and ``END``) replaced, or added at its end."""
-    block = f"{BEGIN}\n{section}{END}\n"
-    if BEGIN in previous and END in previous:
-        head, _sep, rest = previous.partition(BEGIN)
-        return head + block + rest.partition(END)[2].lstrip("\n")
+def replace_section(previous: str, section: str, name: str = "") -> str:
+    """``previous`` with this script's section (between its markers) replaced, or added at its end."""
+    begin, end = markers(name)
+    block = f"{begin}\n{section}{end}\n"
+    if begin in previous and end in previous:
+        head, _sep, rest = previous.partition(begin)
+        return head + block + rest.partition(end)[2].lstrip("\n")
     return previous.rstrip("\n") + ("\n\n" if previous.strip() else "") + block
 
 
@@ -366,7 +385,7 @@ def main(argv: list[str] | None = None) -> None:
                                    args.rows or [2500], args, url, database)
     out = Path(args.out)
     text = render(results, args)
-    out.write_text(replace_section(out.read_text() if out.exists() else "", text))
+    out.write_text(replace_section(out.read_text() if out.exists() else "", text, args.section))
     print(text)
 
 
