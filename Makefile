@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per CPU; TEST_WORKERS=0 runs the suite in this process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test test-fast lint messages bench ci clean
+.PHONY: run test test-fast lint messages bench bench-aggregates ci clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -71,6 +71,11 @@ messages: $(STAMP)
 DB ?= sqlite
 bench: $(STAMP)
 	$(if $(SCALE),$(BIN)/python -m bench.scale --scale $(SCALE) --db $(DB) $(if $(PGPORT),--pg-port $(PGPORT)) $(if $(and $(filter postgres,$(DB)),$(DATABASE_URL)),--database-url "$(DATABASE_URL)"),$(BIN)/python -m bench)
+
+# make bench-aggregates [SCALE=street] [DB=sqlite|postgres] [PGPORT=N]: the case KPIs per street and month
+# against DuckDB over the same cases exported to Parquet (bench/aggregates.py; duckdb is a dev dependency).
+bench-aggregates: $(STAMP)
+	$(BIN)/python -m bench.aggregates --scale $(or $(SCALE),street) --db $(DB) $(if $(PGPORT),--pg-port $(PGPORT)) $(if $(and $(filter postgres,$(DB)),$(DATABASE_URL)),--database-url "$(DATABASE_URL)")
 
 # What CI runs: the suite on SQLite and on a throwaway PostgreSQL (installs Debian packages as root).
 ci:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from linli.care.models import Errand, Visit, VisitDue
 from linli.care.services import plans
-from linli.cases.kpis import CaseKpis, case_kpis, cases_of
+from linli.cases.kpis import CaseKpis, case_kpis_periods, cases_of
 from linli.cases.models import OPEN_STATUSES, Channel, Rating, Status
 from linli.core.scope import Scope
 from linli.funds.models import Entry, Fund
@@ -132,12 +132,10 @@ def _buckets(period: Period) -> list[dt.date]:
 def cases_part(unit: Unit, period: Period, targets: dict[str, int], now: dt.datetime) -> CasesPart | None:
     """The rates from ``cases.kpis``; the cases over time, by state, category and channel from the daily
     rollup (``rollup.rows_of``: the same cases, counted by day, so three grouped queries at any size)."""
-    start, end = period.bounds()
-    kpis = case_kpis(unit, start, end, now)
+    # The period and the one before it (which ends where it starts): one grouped query and one count.
+    previous, kpis = case_kpis_periods(unit, [period.previous.bounds(), period.bounds()], now)
     if not kpis.received and not kpis.overdue_now:
         return None
-    p_start, p_end = period.previous.bounds()
-    previous = case_kpis(unit, p_start, p_end, now)
     received = rollup.rows_of(unit).filter(day__gte=period.start, day__lt=period.end).order_by()
     total = Sum("cases")
     counts: dict[dt.date, dict[str, int]] = {}

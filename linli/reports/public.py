@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils import timezone
 
-from linli.cases.kpis import CaseKpis, case_kpis
+from linli.cases.kpis import CaseKpis, case_kpis_series
 from linli.meetings import accountability
 from linli.places.models import Area
 
@@ -41,11 +41,8 @@ def public_figures(street: Area, today: dt.date | None = None) -> PublicFigures:
         return cached
     now = timezone.now()
     first = today.replace(day=1)
-    months = []
-    for i in range(MONTHS):
-        period = month_period(add_months(first, -i))
-        start, end = period.bounds()
-        months.append(PublicMonth(period, case_kpis(street, start, end, now)))
+    series = case_kpis_series(street, add_months(first, 1 - MONTHS), add_months(first, 1), now)
+    months = [PublicMonth(month_period(month), kpis) for month, kpis in reversed(series.items())]
     year = Period("this_year", first.replace(month=1), dt.date(today.year + 1, 1, 1))
     meetings = meetings_part(street, year)
     figures = PublicFigures(months=months, meetings=meetings.now if meetings else None,

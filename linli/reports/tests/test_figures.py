@@ -161,5 +161,5 @@ def test_volunteering_points_care_and_funds_parts(tree, users, make_person):
 
 @pytest.mark.parametrize("unit", ["district", "street_a", "comm_a1", "g1"])
 def test_dashboard_queries_do_not_grow_with_the_data(fixed, tree, unit, django_assert_max_num_queries):
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(24):
         figures.dashboard(getattr(tree, unit), OCT, now=NOW)

@@ -190,7 +190,7 @@ def test_nav_offers_figures_to_staff_only(tree, users):
 def test_dashboard_page_query_budget(client, tree, users, october, unit, django_assert_max_num_queries):
     login(client, users.street)
     url, params = dash(getattr(tree, unit))
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(30):
         assert client.get(url, params).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("reports:cases", args=[getattr(tree, unit).code]), params).status_code == 200
