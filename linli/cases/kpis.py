@@ -104,6 +104,22 @@ def kpi_scope_q(unit: Area | Department) -> Q:
     return Q(street__code=unit.code[:street_length]) & unit_q(unit)
 
 
+def kpi_counts(cut: Any) -> dict[str, Count]:
+    """The counts behind the five rates, as aggregates over cases; ``cut`` (a time or an expression) is when an
+    open case's deadline counts as due."""
+    closed = Q(status=Status.CLOSED)
+    return dict(
+        received=Count("id"),
+        accepted=Count("id", filter=Q(accepted_at__isnull=False)),
+        accepted_in_time=Count("id", filter=Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due"))),
+        closed=Count("id", filter=closed),
+        closed_on_time=Count("id", filter=closed & Q(overdue=False)),
+        due=Count("id", filter=closed | Q(resolve_due__lte=cut)),
+        rated=Count("id", filter=~Q(rating="")),
+        satisfied=Count("id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
+    )
+
+
 def _overdue_now(unit: Area | Department, now: dt.datetime) -> int:
     return Case.objects.filter(kpi_scope_q(unit), status__in=OPEN_STATUSES, resolve_due__lt=now).exclude(
         status__in=[Status.RESOLVED, Status.VERIFIED]).count()
@@ -126,21 +142,13 @@ def case_kpis_periods(unit: Area | Department, bounds: list[tuple[dt.datetime, d
     grouped: Any = Case.objects.filter(
         kpi_scope_q(unit), created_at__gte=bounds[0][0], created_at__lt=bounds[-1][1]).annotate(
         period=period).values("period").annotate(
-        received=Count("id"),
-        accepted=Count("id", filter=Q(accepted_at__isnull=False)),
-        accepted_in_time=Count("id", filter=Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due"))),
-        closed=Count("id", filter=closed),
-        closed_on_time=Count("id", filter=closed & Q(overdue=False)),
-        due=Count("id", filter=closed | Q(resolve_due__lte=cut)),
-        rated=Count("id", filter=~Q(rating="")),
-        satisfied=Count("id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
+        **kpi_counts(cut),
         avg_close=Avg(ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField()),
                       filter=closed),
     ).order_by()
     rows: dict[int, dict[str, Any]] = {r.pop("period"): r for r in grouped}
     overdue_now = _overdue_now(unit, now)
-    empty = dict.fromkeys(("received", "accepted", "accepted_in_time", "closed", "closed_on_time", "due", "rated",
-                           "satisfied"), 0)
+    empty = dict.fromkeys(kpi_counts(now), 0)
     out = []
     for i in range(len(bounds)):
         agg = dict(rows.get(i, empty))

@@ -18,14 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from linli.care.models import Errand, Visit, VisitDue
 from linli.care.services import plans
-from linli.cases.kpis import CaseKpis, case_kpis_periods, cases_of
-from linli.cases.models import OPEN_STATUSES, Channel, Rating, Status
+from linli.cases.kpis import CaseKpis, case_kpis_periods, cases_of, kpi_counts
+from linli.cases.models import OPEN_STATUSES, Channel, Status
 from linli.core.scope import Scope
 from linli.funds.models import Entry, Fund
 from linli.meetings import accountability
@@ -189,16 +189,8 @@ def league(unit: Unit, period: Period, now: dt.datetime) -> list[LeagueRow]:
     cut = min(end, now)
     length = CHILD_LENGTH[unit.level]
     base = cases_of(unit).annotate(child=Substr("area__code", 1, length))
-    closed = Q(status=Status.CLOSED)
     rows = {r.pop("child"): r for r in base.filter(created_at__gte=start, created_at__lt=end).values("child").annotate(
-        received=Count("id"),
-        accepted=Count("id", filter=Q(accepted_at__isnull=False)),
-        accepted_in_time=Count("id", filter=Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due"))),
-        closed=Count("id", filter=closed),
-        closed_on_time=Count("id", filter=closed & Q(overdue=False)),
-        due=Count("id", filter=closed | Q(resolve_due__lte=cut)),
-        rated=Count("id", filter=~Q(rating="")),
-        satisfied=Count("id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
+        **kpi_counts(cut),
     ).order_by()}
     overdue = dict(base.filter(status__in=OPEN_STATUSES, resolve_due__lt=now)
                    .exclude(status__in=[Status.RESOLVED, Status.VERIFIED])
