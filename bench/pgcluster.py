@@ -13,9 +13,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 
 class ClusterError(RuntimeError):
@@ -81,3 +82,16 @@ def throwaway_postgres(port: int | None = None) -> Iterator[str]:
                            + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
                            capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def run_on_database(args: Any, run: Callable[[Any], str]) -> str:
+    """``run(args)`` on the database the options chose: ``--database-url`` as given (then ``args.db`` is
+    ``postgres``), a throwaway cluster on ``--pg-port`` for ``--db postgres``, else SQLite."""
+    if args.database_url:
+        args.db = "postgres"
+        return run(args)
+    if args.db != "postgres":
+        return run(args)
+    with throwaway_postgres(args.pg_port) as url:
+        args.database_url = url
+        return run(args)

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from bench.__main__ import Table, setup_django
+from bench.pgcluster import run_on_database
 from bench.results import put_section
 
 
@@ -184,16 +185,7 @@ def run(args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.database_url:
-        args.db = "postgres"
-    if args.db == "postgres" and not args.database_url:
-        from bench.pgcluster import throwaway_postgres
-
-        with throwaway_postgres(args.pg_port) as url:
-            args.database_url = url
-            text = run(args)
-    else:
-        text = run(args)
+    text = run_on_database(args, run)
     print(text)
     put_section(Path(args.out), f"bench.scale {args.scale} {args.db}", text)
     return 0
