@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -503,39 +504,33 @@ def _submit(key: ApiKey, params: Mapping[str, str], attributes: Mapping[str, lis
     return Submitted(request, case)
 
 
-def _prepare_case(request: Open311Request, *, category: Category, area: Area) -> PreparedCase:
+def _case_fields(request: Open311Request, category: Category, area: Area, user=None) -> dict[str, Any]:
+    """What a request files as a case: ``prepare_case``'s and ``file_case``'s keyword arguments."""
     data = request.data
+    return dict(category=category, channel="open311", channel_ref=request.api_key.name,
+                description=data["description"] or category.name, reporter=user, lat=data["lat"],
+                lng=data["long"], area=area, address=data["address_string"], caller_name=data["name"],
+                callback_phone=data["phone"], client_token=f"open311:{request.token}")
+
+
+def _prepare_case(request: Open311Request, *, category: Category, area: Area) -> PreparedCase:
     try:
-        return prepare_case(
-            category=category, channel="open311", channel_ref=request.api_key.name,
-            description=data["description"] or category.name, lat=data["lat"], lng=data["long"], area=area,
-            address=data["address_string"], caller_name=data["name"], callback_phone=data["phone"],
-            client_token=f"open311:{request.token}", token_is_new=True)
+        return prepare_case(**_case_fields(request, category, area), token_is_new=True)
     except CaseError as exc:
         raise Open311Error(400, " ".join(exc.messages)) from None
 
 
-def file_request(request: Open311Request, user=None, *, category: Category | None = None,
-                 area: Area | None = None, save: bool = True, token_is_new: bool = False) -> Case:
-    """Turn an Open311 request into a case (at once, or when staff accept a stored one in review).
-
-    ``category`` and ``area``: the rows ``submit`` has already read for this request; ``save=False``:
-    the caller inserts the request afterwards, with its case (one write instead of two); ``token_is_new``:
-    the request's token was made for this call, so no case filed from it can exist yet."""
+def file_request(request: Open311Request, user=None) -> Case:
+    """Turn a request that was held for review into a case when staff accept it (a second accept returns the
+    same case).  ``submit`` files the others itself, through ``prepare_case`` and ``store_case``."""
     data = request.data
-    category = category or Category.objects.get(code=data["service_code"])
+    category = Category.objects.get(code=data["service_code"])
     try:
-        case = file_case(
-            category=category, channel="open311", channel_ref=request.api_key.name,
-            description=data["description"] or category.name, reporter=user, lat=data["lat"], lng=data["long"],
-            area=area or Area.objects.get(code=data["area"]), address=data["address_string"],
-            caller_name=data["name"], callback_phone=data["phone"], client_token=f"open311:{request.token}",
-            token_is_new=token_is_new)
+        case = file_case(**_case_fields(request, category, Area.objects.get(code=data["area"]), user))
     except CaseError as exc:
         raise Open311Error(400, " ".join(exc.messages)) from None
     request.case = case
-    if save:
-        request.save(update_fields=["case"])
+    request.save(update_fields=["case"])
     return case
 
 
